@@ -40,15 +40,22 @@ export interface QuestionAnswer {
 }
 
 export interface BlastRadius {
-  /** Every asset reachable from this one through lineage, in either direction that carries data. */
-  readonly reachableAssets: readonly string[];
+  /**
+   * The assets whose records this asset carries or can read (itself when it declares records,
+   * else what it was derived from, trained on or reads), capped at 100 ids; see dataSourceCount.
+   */
+  readonly dataSources: readonly string[];
+  readonly dataSourceCount: number;
   readonly clients: readonly string[];
-  /** Sum of known record counts of reachable data (and the asset itself). */
+  /** Sum of the record counts of dataSources. */
   readonly records: number;
   /** Whether some reachable data has no known record count (then `records` is a lower bound). */
   readonly recordsLowerBound: boolean;
   readonly highestClassification?: Classification;
   readonly dataCategories: readonly string[];
+  /** Assets built from this one (derived datasets, models trained on it), capped at 20 ids. */
+  readonly downstream: readonly string[];
+  readonly downstreamCount: number;
   readonly notifications: readonly NotificationDuty[];
 }
 

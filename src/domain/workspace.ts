@@ -101,6 +101,8 @@ export type AssetControls = z.infer<typeof assetControlsSchema>;
 const lineageSchema = z.strictObject({
   derived_from: z.array(id).optional(),
   trained_on: z.array(id).optional(),
+  /** Data this system can read (an environment or server mounting datasets): widens its blast radius. */
+  reads: z.array(id).optional(),
 });
 
 export const assetSchema = z.strictObject({
