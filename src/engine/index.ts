@@ -8,3 +8,5 @@ export type { EvaluatedControl } from './control-evaluator.js';
 export { notificationDuties, NOTIFICATION_RULES, formatHours } from './blast-radius.js';
 export { PRIORITY_CATEGORIES } from './checks/check-types.js';
 export type { RiskCategory, CheckOutcome, Check } from './checks/check-types.js';
+export { diffRuns } from './run-diff.js';
+export type { RunDiff, ControlChange, ScoreDelta, PillarDelta } from './run-diff.js';
