@@ -56,6 +56,8 @@ export interface BlastRadius {
   /** Assets built from this one (derived datasets, models trained on it), capped at 20 ids. */
   readonly downstream: readonly string[];
   readonly downstreamCount: number;
+  /** The walk stopped at 1,000 assets: downstreamCount is a lower bound. */
+  readonly downstreamLowerBound: boolean;
   readonly notifications: readonly NotificationDuty[];
 }
 

@@ -64,6 +64,9 @@ export function notificationDuties(clients: readonly Client[]): NotificationDuty
   return duties.sort((a, b) => a.deadlineHours - b.deadlineHours || a.regime.localeCompare(b.regime));
 }
 
+/** Many assets share one client set (lineage shares sets); their duties are computed once. */
+const dutiesMemo = new WeakMap<ReadonlySet<string>, NotificationDuty[]>();
+
 export function blastRadiusOf(ctx: AssessmentContext, asset: Asset, clientsById: ReadonlyMap<string, Client>): BlastRadius {
   const i = ctx.graph.indexOf(asset.id);
   const reach = ctx.reach[i];
@@ -83,8 +86,18 @@ export function blastRadiusOf(ctx: AssessmentContext, asset: Asset, clientsById:
     dataCategories: [...reach.categories].sort(),
     downstream: downstream.ids,
     downstreamCount: downstream.count,
-    notifications: notificationDuties(clients),
+    downstreamLowerBound: downstream.truncated,
+    notifications: memoDuties(reach.clients, clients),
   };
+}
+
+function memoDuties(key: ReadonlySet<string>, clients: readonly Client[]): NotificationDuty[] {
+  let duties = dutiesMemo.get(key);
+  if (duties === undefined) {
+    duties = notificationDuties(clients);
+    dutiesMemo.set(key, duties);
+  }
+  return duties;
 }
 
 export function formatHours(hours: number): string {

@@ -59,9 +59,12 @@ function loggingAnswer(asset: Asset): string {
   return l === undefined ? 'Not declared: assume access is not logged' : l ? 'Yes: access is logged' : 'No: access is not logged';
 }
 
+/** Kinds that run code and so have an operating-system or service hardening baseline. */
+const RUNS_CODE: ReadonlySet<string> = new Set(['training-environment', 'notebook-server', 'pipeline', 'inference-endpoint', 'model-registry', 'monitoring']);
+
 function hardeningAnswer(ctx: AssessmentContext, asset: Asset): string {
   const c = asset.controls;
-  const parts = [`Baseline: ${c?.hardening ?? 'not declared'}`];
+  const parts = RUNS_CODE.has(asset.kind) || c?.hardening !== undefined ? [`Baseline: ${c?.hardening ?? 'not declared'}`] : [];
   if (c?.exposure !== undefined) parts.push(`exposure: ${c.exposure}`);
   if (c?.authentication !== undefined) parts.push(`authentication: ${c.authentication}`);
   for (const [kind, byAsset] of ctx.evidence) {
@@ -70,7 +73,9 @@ function hardeningAnswer(ctx: AssessmentContext, asset: Asset): string {
     const serious = e.findings.filter((f) => f.severity === 'critical' || f.severity === 'high').length;
     parts.push(`${kind}: ${e.error ? `failed (${e.error})` : `${plural(e.findings.length, 'finding')}${serious ? `, ${serious} high or critical` : ''}`}`);
   }
-  return parts.join('; ');
+  if (parts.length === 0) return 'Nothing declared about exposure or hardening';
+  const text = parts.join('; ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function blastAnswer(radius: BlastRadius): string {
@@ -81,7 +86,7 @@ function blastAnswer(radius: BlastRadius): string {
   const cls = radius.highestClassification ? ` ${radius.highestClassification}` : '';
   const cats = radius.dataCategories.length ? ` (${radius.dataCategories.join(', ')})` : '';
   const parts = [`Exposes${cls} data of ${listNames(radius.clients)}${cats}: ${records}`];
-  if (radius.downstreamCount > 0) parts.push(`${plural(radius.downstreamCount, 'downstream asset')} affected`);
+  if (radius.downstreamCount > 0) parts.push(`${radius.downstreamLowerBound ? 'at least ' : ''}${plural(radius.downstreamCount, 'downstream asset')} affected`);
   const first = radius.notifications[0];
   if (first !== undefined) {
     parts.push(`notify ${first.audience} within ${formatHours(first.deadlineHours)} (${first.regime === 'contract' ? 'contract' : first.regime.toUpperCase()})` + (radius.notifications.length > 1 ? `; ${radius.notifications.length - 1} more duties` : ''));

@@ -99,7 +99,7 @@ export class LineageGraph {
   hasUpstreamSourceIn(i: number, set: ReadonlySet<number>): boolean {
     let upstream = this.#upstreamSources.get(i);
     if (upstream === undefined) {
-      upstream = this.#collectUpstreamSources(i, 5_000);
+      upstream = this.#collectUpstreamSources(i, 1_000);
       this.#upstreamSources.set(i, upstream);
     }
     for (const j of upstream) if (set.has(j)) return true;
@@ -121,22 +121,39 @@ export class LineageGraph {
     return out;
   }
 
+  /** Visit marks for the breadth-first walks, stamped per walk so no set is allocated each time. */
+  #mark: Int32Array | undefined;
+  #stamp = 0;
+
   /** Assets built from asset `i`, breadth first, up to `cap` ids; `count` stops at `limit`. */
-  downstream(i: number, cap = 20, limit = 10_000): { ids: string[]; count: number; truncated: boolean } {
-    const seen = new Set<number>([i]);
-    const queue = [...(this.outputs[i] ?? [])];
-    const ids: string[] = [];
-    let head = 0;
-    while (head < queue.length) {
-      const j = queue[head] as number;
-      head += 1;
-      if (seen.has(j)) continue;
-      seen.add(j);
-      if (ids.length < cap) ids.push((this.assets[j] as Asset).id);
-      if (seen.size - 1 >= limit) return { ids, count: seen.size - 1, truncated: true };
-      for (const k of this.outputs[j] ?? []) if (!seen.has(k)) queue.push(k);
+  downstream(i: number, cap = 20, limit = 1_000): { ids: string[]; count: number; truncated: boolean } {
+    if ((this.outputs[i] ?? []).length === 0) return { ids: [], count: 0, truncated: false };
+    const mark = (this.#mark ??= new Int32Array(this.assets.length));
+    this.#stamp += 1;
+    const stamp = this.#stamp;
+    mark[i] = stamp;
+    // Marked when queued, so each asset enters the queue once and the walk stops at `limit`.
+    const queue: number[] = [];
+    for (const j of this.outputs[i] ?? []) {
+      if (mark[j] !== stamp) {
+        mark[j] = stamp;
+        queue.push(j);
+      }
     }
-    return { ids, count: seen.size - 1, truncated: false };
+    const ids: string[] = [];
+    for (let head = 0; head < queue.length; head += 1) {
+      const j = queue[head] as number;
+      if (ids.length < cap) ids.push((this.assets[j] as Asset).id);
+      if (queue.length >= limit) return { ids: queue.slice(0, cap).map((k) => (this.assets[k] as Asset).id), count: queue.length, truncated: true };
+      for (const k of this.outputs[j] ?? []) {
+        if (mark[k] !== stamp) {
+          mark[k] = stamp;
+          queue.push(k);
+        }
+      }
+    }
+    const count = queue.length;
+    return { ids, count, truncated: false };
   }
 }
 
@@ -149,13 +166,18 @@ export function classificationFromRank(rank: number): Classification | undefined
  * from another source in the same reach (features built from a raw extract) holds records of the
  * same data subjects, so only the upstream one is counted.
  */
+const recordsMemo = new WeakMap<DataReach, number>();
+
 export function recordsOf(graph: LineageGraph, reach: DataReach): number {
+  const memo = recordsMemo.get(reach);
+  if (memo !== undefined) return memo;
   let total = 0;
   const single = reach.sources.size === 1;
   for (const j of reach.sources) {
     if (!single && graph.hasUpstreamSourceIn(j, reach.sources)) continue;
     total += graph.assets[j]?.records ?? 0;
   }
+  recordsMemo.set(reach, total);
   return total;
 }
 

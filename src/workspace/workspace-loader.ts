@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import jsYaml from 'js-yaml';
 import { LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { WardenError, workspaceSchema } from '../domain/index.js';
@@ -14,7 +15,7 @@ import { crossCheckWorkspace } from './workspace-references.js';
 
 export const WORKSPACE_FILE_NAMES = ['warden.yaml', 'warden.yml'] as const;
 /** A governance file is small; anything larger is a mistake or an attack on the parser. */
-const MAX_WORKSPACE_BYTES = 20 * 1024 * 1024;
+const MAX_WORKSPACE_BYTES = 256 * 1024 * 1024;
 
 export interface LoadedWorkspace {
   readonly workspace: Workspace;
@@ -102,7 +103,66 @@ export function parseWorkspaceText(text: string, file: string): Workspace {
   return parseWorkspaceDocument(text, file).workspace;
 }
 
+/**
+ * Two paths. The fast one parses with js-yaml (an order of magnitude faster than the
+ * position-keeping parser on large workspaces) and validates; only when something is wrong, or the
+ * document leans on aliases, is the text parsed again keeping every node's position, so that each
+ * problem can name its line and column.
+ */
 function parseWorkspaceDocument(text: string, file: string): { workspace: Workspace; assetLines: Map<string, number> } {
+  if (aliasCount(text) <= MAX_FAST_PATH_ALIASES) {
+    let raw: unknown;
+    let parsedOk = true;
+    try {
+      // CORE_SCHEMA: YAML 1.2 core types, so `2026-01-01` stays a string as in the precise parser.
+      raw = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
+    } catch (error) {
+      // Syntax error: the precise parser below reports it with its position.
+      if (!(error instanceof jsYaml.YAMLException)) throw error;
+      parsedOk = false;
+    }
+    if (parsedOk && raw !== null && raw !== undefined) {
+      const parsed = workspaceSchema.safeParse(raw);
+      if (parsed.success && crossCheckWorkspace(parsed.data).length === 0) {
+        return { workspace: parsed.data, assetLines: scanAssetLines(text) };
+      }
+    }
+  }
+  return parseWorkspacePrecisely(text, file);
+}
+
+/** Aliases make a small text describe a huge document; past this many, only the bounded parser runs. */
+const MAX_FAST_PATH_ALIASES = 50;
+
+function aliasCount(text: string): number {
+  let n = 0;
+  const re = /(^|[\s,[{:-])\*[^\s,\]}]+/g;
+  while (re.exec(text) !== null) {
+    n += 1;
+    if (n > MAX_FAST_PATH_ALIASES) break;
+  }
+  return n;
+}
+
+/**
+ * Line of each asset's `id:` under the top-level `assets:` key, found textually (the fast parser
+ * keeps no positions). Used only to point findings at a line; an asset it misses just has none.
+ */
+function scanAssetLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let inAssets = false;
+  let lineNo = 0;
+  for (const line of text.split('\n')) {
+    lineNo += 1;
+    if (/^\S/.test(line)) inAssets = /^assets\s*:/.test(line);
+    if (!inAssets) continue;
+    const m = /^\s*-\s*(?:\{\s*)?id\s*:\s*['"]?([a-z0-9][a-z0-9._-]*)/.exec(line);
+    if (m && !lines.has(m[1] as string)) lines.set(m[1] as string, lineNo);
+  }
+  return lines;
+}
+
+function parseWorkspacePrecisely(text: string, file: string): { workspace: Workspace; assetLines: Map<string, number> } {
   const lineCounter = new LineCounter();
   // maxAliasCount bounds "billion laughs" expansion; uniqueKeys rejects duplicate keys, which in a
   // security file usually means a setting silently overridden further down.
