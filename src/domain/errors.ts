@@ -35,6 +35,7 @@ export const ERROR_CATALOGUE = {
   STORE_MIGRATION: { kind: 'internal', publicMessage: 'The database schema could not be migrated.' },
   STORE_CONFIG: { kind: 'usage', publicMessage: 'The database configuration is invalid.' },
   RUN_NOT_FOUND: { kind: 'not-found', publicMessage: 'No such assessment run.' },
+  RUN_EXISTS: { kind: 'conflict', publicMessage: 'The assessment run is already stored.' },
   SCOPE_REFUSED: { kind: 'refused', publicMessage: 'The target is out of scope.' },
   GATE_REFUSED: { kind: 'refused', publicMessage: 'The action was refused by policy.' },
   SIGNATURE_INVALID: { kind: 'refused', publicMessage: 'The signature did not verify.' },

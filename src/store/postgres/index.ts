@@ -1,0 +1,1 @@
+export { createPostgresAdapter } from './postgres-adapter.js';

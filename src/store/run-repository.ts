@@ -1,0 +1,135 @@
+/**
+ * Assessment runs, written once for every dialect. A run is one `runs` row (summary columns for
+ * listing, the whole result as JSON for `get`) plus one `run_findings` row per finding, inserted
+ * in batches sized to the dialect's bind-parameter limit, all in one transaction.
+ */
+import type { Kysely } from 'kysely';
+import { WardenError, describeError, isWardenError } from '../domain/index.js';
+import type { AssessmentResult } from '../domain/index.js';
+import type { StoreAdapter } from './adapter.js';
+import { parseRunRef } from './run-ref.js';
+import {
+  FINDING_COLUMN_COUNT,
+  SUMMARY_COLUMNS,
+  parseStoredResult,
+  toFindingRow,
+  toRunRow,
+  toRunSummary,
+  validateForSave,
+} from './run-rows.js';
+import type { Database } from './schema.js';
+import type { RunGetOptions, RunListOptions, RunRepository, RunSummary } from './types.js';
+
+/** How many candidates an ambiguous prefix lists. */
+const MAX_CANDIDATES = 10;
+
+export function createRunRepository(db: Kysely<Database>, adapter: Pick<StoreAdapter, 'maxBindParameters' | 'dialect'>): RunRepository {
+  const rowsPerBatch = Math.max(1, Math.floor(adapter.maxBindParameters / FINDING_COLUMN_COUNT));
+
+  const newestFirst = (workspaceName: string | undefined) => {
+    let query = db.selectFrom('runs').orderBy('created_at', 'desc').orderBy('seq', 'desc');
+    if (workspaceName !== undefined) query = query.where('workspace_name', '=', workspaceName);
+    return query;
+  };
+
+  const load = async (id: string): Promise<AssessmentResult> => {
+    const row = await db.selectFrom('runs').select(['id', 'result']).where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw new WardenError('RUN_NOT_FOUND', `no assessment run ${id}`, { details: { ref: id } });
+    return parseStoredResult(row.id, row.result);
+  };
+
+  return {
+    async save(result: AssessmentResult): Promise<void> {
+      const createdAt = validateForSave(result);
+      const json = JSON.stringify(result);
+      const runRow = toRunRow(result, createdAt, json, new Date().toISOString());
+      await guard('save', adapter.dialect, () =>
+        db.transaction().execute(async (trx) => {
+          const existing = await trx.selectFrom('runs').select('id').where('id', '=', result.id).executeTakeFirst();
+          if (existing !== undefined) {
+            throw new WardenError('RUN_EXISTS', `assessment run ${result.id} is already stored`, {
+              details: { id: result.id },
+            });
+          }
+          await trx.insertInto('runs').values(runRow).execute();
+          const findings = result.findings;
+          for (let start = 0; start < findings.length; start += rowsPerBatch) {
+            const end = Math.min(start + rowsPerBatch, findings.length);
+            const rows = [];
+            for (let i = start; i < end; i++) rows.push(toFindingRow(result.id, i, findings[i]!));
+            await trx.insertInto('run_findings').values(rows).execute();
+          }
+        }),
+      );
+    },
+
+    async list(options: RunListOptions = {}): Promise<RunSummary[]> {
+      const { workspaceName, limit } = options;
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+        throw new WardenError('USAGE', `the run list limit must be a positive integer, not ${String(limit)}`);
+      }
+      return guard('list', adapter.dialect, async () => {
+        let query = newestFirst(workspaceName).select(SUMMARY_COLUMNS);
+        if (limit !== undefined) query = query.limit(limit);
+        return (await query.execute()).map(toRunSummary);
+      });
+    },
+
+    async get(ref: string, options: RunGetOptions = {}): Promise<AssessmentResult> {
+      const { workspaceName } = options;
+      const scope = workspaceName === undefined ? '' : ` of workspace ${workspaceName}`;
+      const parsed = parseRunRef(ref);
+      if (parsed === undefined) throw new WardenError('RUN_NOT_FOUND', `no assessment run ${JSON.stringify(ref)}${scope}`, { details: { ref } });
+      return guard('get', adapter.dialect, async () => {
+        if (parsed.kind === 'latest') {
+          const row = await newestFirst(workspaceName).select('id').offset(parsed.offset).limit(1).executeTakeFirst();
+          if (row === undefined) {
+            let counted = db.selectFrom('runs').select((eb) => eb.fn.countAll().as('n'));
+            if (workspaceName !== undefined) counted = counted.where('workspace_name', '=', workspaceName);
+            const stored = Number((await counted.executeTakeFirstOrThrow()).n);
+            throw new WardenError('RUN_NOT_FOUND', `no assessment run ${ref}${scope}: ${stored} run(s) stored`, {
+              details: { ref, stored },
+            });
+          }
+          return load(row.id);
+        }
+        const exact = await db.selectFrom('runs').select(['id', 'workspace_name']).where('id', '=', parsed.id).executeTakeFirst();
+        if (exact !== undefined && (workspaceName === undefined || exact.workspace_name === workspaceName)) return load(exact.id);
+        if (!parsed.prefixAllowed) {
+          throw new WardenError('RUN_NOT_FOUND', `no assessment run ${ref}${scope} (an id prefix needs at least 4 characters)`, {
+            details: { ref },
+          });
+        }
+        // substr() rather than LIKE: no wildcard escaping, and case-sensitive in both dialects.
+        const candidates = await newestFirst(workspaceName)
+          .select(['id', 'created_at', 'workspace_name'])
+          .where((eb) => eb(eb.fn('substr', ['id', eb.lit(1), eb.lit(parsed.id.length)]), '=', parsed.id))
+          .limit(MAX_CANDIDATES + 1)
+          .execute();
+        const [only] = candidates;
+        if (only === undefined) throw new WardenError('RUN_NOT_FOUND', `no assessment run ${ref}${scope}`, { details: { ref } });
+        if (candidates.length === 1) return load(only.id);
+        const shown = candidates.slice(0, MAX_CANDIDATES);
+        const more = candidates.length > MAX_CANDIDATES ? '\n  …and more' : '';
+        throw new WardenError(
+          'USAGE',
+          `run prefix ${ref} is ambiguous; it matches:\n${shown.map((c) => `  ${c.id}  ${c.created_at}  ${c.workspace_name}`).join('\n')}${more}`,
+          { details: { ref, candidates: shown.map((c) => c.id) } },
+        );
+      });
+    },
+  };
+}
+
+/** Our own errors pass through; a database failure becomes STORE_UNAVAILABLE with its cause. */
+async function guard<T>(operation: string, dialect: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isWardenError(error)) throw error;
+    throw new WardenError('STORE_UNAVAILABLE', `could not ${operation} assessment runs (${dialect}): ${describeError(error)}`, {
+      cause: error,
+      details: { operation, dialect },
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export { createSqliteAdapter } from './sqlite-adapter.js';
