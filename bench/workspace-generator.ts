@@ -90,7 +90,7 @@ export function generateWorkspace(assetCount: number, peopleCount: number, targe
     const own = kind === 'inference-endpoint' ? (modelsByClient[clientIndex] ?? []) : (datasetsByClient[clientIndex] ?? []);
     const refs = new Set<string>();
     for (let e = 0; e < want; e += 1) {
-      const pool = rand() < 0.97 && own.length > 0 ? own : datasets;
+      const pool = rand() < 0.995 && own.length > 0 ? own : datasets;
       if (pool.length > 0) refs.add(`a${pool[Math.floor(rand() * pool.length)]}`);
     }
     edges += refs.size;

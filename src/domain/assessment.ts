@@ -28,6 +28,11 @@ export interface ControlResult {
   readonly evidence: readonly EvidenceRef[];
   /** Severity of the gap when the status is fail or partial. */
   readonly severity?: Severity;
+  /**
+   * Why the gap ranks high, when it is one of the priority kinds: exposed-dev-environment,
+   * unencrypted-sensitive-data, overly-broad-access, public-storage, credential-leakage, cross-client-data.
+   */
+  readonly category?: string;
 }
 
 export type AnswerVerdict = 'good' | 'weak' | 'bad' | 'unknown';
@@ -56,7 +61,7 @@ export interface BlastRadius {
   /** Assets built from this one (derived datasets, models trained on it), capped at 20 ids. */
   readonly downstream: readonly string[];
   readonly downstreamCount: number;
-  /** The walk stopped at 1,000 assets: downstreamCount is a lower bound. */
+  /** The walk stopped at 250 assets: downstreamCount is a lower bound. */
   readonly downstreamLowerBound: boolean;
   readonly notifications: readonly NotificationDuty[];
 }

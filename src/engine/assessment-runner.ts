@@ -32,7 +32,7 @@ import { answerQuestions } from './question-answers.js';
 import { planScans, runScanPlan } from './scan-runner.js';
 import type { ScanPlanItem } from './scan-runner.js';
 import { buildRoadmap, gapSeverity, isGap, pillarScores, rankGaps, riskOf, summarise } from './scorecard.js';
-import type { RankInput } from './scorecard.js';
+import type { RankInput, ScoredGap } from './scorecard.js';
 
 export interface AssessOptions {
   /** Scanners to run; without one, no scanner evidence is gathered. */
@@ -108,7 +108,14 @@ export async function assess(loaded: LoadedWorkspace, options: AssessOptions = {
   }
 
   const results: EvaluatedControl[] = orgControls.map((c) => evaluateControl(ctx, c, undefined));
-  const rankInputs: RankInput[] = results.map((result) => ({ result, control: controlsById.get(result.controlId) as Control, internet: false }));
+  // Only gaps are ranked; their risk is computed once and shared by the asset's total and the ranking.
+  const scored: ScoredGap[] = [];
+  for (const result of results) {
+    if (isGap(result)) {
+      const input: RankInput = { result, control: controlsById.get(result.controlId) as Control, internet: false };
+      scored.push({ input, risk: riskOf(input) });
+    }
+  }
   const clientsById = new Map<string, Client>(workspace.clients.map((c) => [c.id, c]));
   const assetAssessments: AssetAssessment[] = [];
 
@@ -119,18 +126,20 @@ export async function assess(loaded: LoadedWorkspace, options: AssessOptions = {
     let risk = 0;
     for (const result of assetResults) {
       results.push(result);
+      if (!isGap(result)) continue;
       const input: RankInput = { result, control: controlsById.get(result.controlId) as Control, radius, internet };
-      rankInputs.push(input);
-      if (isGap(result)) risk += riskOf(input);
+      const r = riskOf(input);
+      scored.push({ input, risk: r });
+      risk += r;
     }
     assetAssessments.push(assessAsset(ctx, asset, assetResults, controlsById, radius, risk));
   }
 
-  const gaps = rankGaps(rankInputs);
   const workspaceFile = relative(dir, loaded.file) || 'warden.yaml';
-  const controlFindings = rankInputs
-    .filter((i) => isGap(i.result))
-    .map((i) => controlFinding(i, workspaceFile, i.result.asset === undefined ? undefined : loaded.assetLines.get(i.result.asset)));
+  const controlFindings = scored.map(({ input }) =>
+    controlFinding(input, workspaceFile, input.result.asset === undefined ? undefined : loaded.assetLines.get(input.result.asset)),
+  );
+  const gaps = rankGaps(scored);
 
   return {
     schemaVersion: 1,
@@ -146,7 +155,7 @@ export async function assess(loaded: LoadedWorkspace, options: AssessOptions = {
     summary: summarise(results, gaps, workspace.assets.length),
     pillars: pillarScores(results, controlsById),
     assets: assetAssessments.sort((a, b) => b.risk - a.risk || a.asset.localeCompare(b.asset)),
-    controls: results.map(stripEngineFields),
+    controls: results,
     gaps,
     roadmap: buildRoadmap(catalog.controls, results, ctx.sizeProfile),
     scanners: scanRuns,
@@ -175,12 +184,6 @@ function assessAsset(
     blastRadius: radius,
     risk,
   };
-}
-
-function stripEngineFields(result: EvaluatedControl): EvaluatedControl {
-  if (result.category === undefined) return result;
-  const { category: _category, ...rest } = result;
-  return rest;
 }
 
 function controlFinding(input: RankInput, workspaceFile: string, line: number | undefined): Finding {

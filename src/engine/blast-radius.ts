@@ -64,14 +64,14 @@ export function notificationDuties(clients: readonly Client[]): NotificationDuty
   return duties.sort((a, b) => a.deadlineHours - b.deadlineHours || a.regime.localeCompare(b.regime));
 }
 
-/** Many assets share one client set (lineage shares sets); their duties are computed once. */
-const dutiesMemo = new WeakMap<ReadonlySet<string>, NotificationDuty[]>();
+/** Many assets reach the same clients; their duties are computed once per distinct client list. */
+const dutiesMemo = new WeakMap<ReadonlyMap<string, Client>, Map<string, NotificationDuty[]>>();
 
 export function blastRadiusOf(ctx: AssessmentContext, asset: Asset, clientsById: ReadonlyMap<string, Client>): BlastRadius {
   const i = ctx.graph.indexOf(asset.id);
   const reach = ctx.reach[i];
   if (reach === undefined) throw new Error(`no lineage reach for ${asset.id}`);
-  const clientIds = [...reach.clients].sort();
+  const clientIds = reach.clients.size < 2 ? [...reach.clients] : [...reach.clients].sort();
   const clients = clientIds.map((id) => clientsById.get(id)).filter((c): c is Client => c !== undefined);
   const sources = [...reach.sources].map((j) => ctx.graph.assets[j]?.id ?? '').filter((id) => id !== '');
   const downstream = ctx.graph.downstream(i);
@@ -87,15 +87,21 @@ export function blastRadiusOf(ctx: AssessmentContext, asset: Asset, clientsById:
     downstream: downstream.ids,
     downstreamCount: downstream.count,
     downstreamLowerBound: downstream.truncated,
-    notifications: memoDuties(reach.clients, clients),
+    notifications: memoDuties(clientsById, clientIds, clients),
   };
 }
 
-function memoDuties(key: ReadonlySet<string>, clients: readonly Client[]): NotificationDuty[] {
-  let duties = dutiesMemo.get(key);
+function memoDuties(clientsById: ReadonlyMap<string, Client>, sortedIds: readonly string[], clients: readonly Client[]): NotificationDuty[] {
+  let memo = dutiesMemo.get(clientsById);
+  if (memo === undefined) {
+    memo = new Map();
+    dutiesMemo.set(clientsById, memo);
+  }
+  const key = sortedIds.join('\u0000');
+  let duties = memo.get(key);
   if (duties === undefined) {
     duties = notificationDuties(clients);
-    dutiesMemo.set(key, duties);
+    memo.set(key, duties);
   }
   return duties;
 }

@@ -14,9 +14,9 @@ import type { Check, RiskCategory } from './checks/check-types.js';
 
 export const CHECKS: Readonly<Record<string, Check>> = { ...DATA_CHECKS, ...SYSTEM_CHECKS, ...ORGANISATION_CHECKS };
 
-/** A control result with the engine's extra facts for ranking. */
+/** A control result whose category is one of the engine's risk categories. */
 export interface EvaluatedControl extends ControlResult {
-  readonly category?: RiskCategory;
+  readonly category?: RiskCategory | undefined;
 }
 
 interface Partial {
@@ -154,19 +154,27 @@ function applyException(ctx: AssessmentContext, control: Control, asset: Asset |
   };
 }
 
+/**
+ * Results are built with one fixed set of keys (undefined where absent; JSON leaves those out) so
+ * that the hundreds of thousands of them in a large assessment share one object shape.
+ */
 export function evaluateControl(ctx: AssessmentContext, control: Control, asset: Asset | undefined): EvaluatedControl {
-  const base = { controlId: control.id, ...(asset !== undefined && { asset: asset.id }) };
   if (sizeProfileRank(ctx.sizeProfile) < sizeProfileRank(control.min_size)) {
-    return { ...base, status: 'not-applicable', reason: `required from size profile ${control.min_size} (organisation is ${ctx.sizeProfile})`, evidence: [] };
+    return result(control, asset, { status: 'not-applicable', reason: `required from size profile ${control.min_size} (organisation is ${ctx.sizeProfile})`, evidence: [] });
   }
-  const combined = applyException(ctx, control, asset, combine(control.evaluation.map((e) => evaluateOne(ctx, control, asset, e))));
+  return result(control, asset, applyException(ctx, control, asset, combine(control.evaluation.map((e) => evaluateOne(ctx, control, asset, e)))));
+}
+
+function result(control: Control, asset: Asset | undefined, p: Partial): EvaluatedControl {
+  const gap = p.status === 'fail' || p.status === 'partial';
   return {
-    ...base,
-    status: combined.status,
-    reason: combined.reason,
-    evidence: combined.evidence,
-    ...(combined.severity !== undefined && (combined.status === 'fail' || combined.status === 'partial') && { severity: combined.severity }),
-    ...(combined.category !== undefined && { category: combined.category }),
+    controlId: control.id,
+    asset: asset?.id,
+    status: p.status,
+    reason: p.reason,
+    evidence: p.evidence,
+    severity: gap ? p.severity : undefined,
+    category: gap ? p.category : undefined,
   };
 }
 

@@ -27,7 +27,7 @@ function verdictOf(results: readonly EvaluatedControl[]): AnswerVerdict {
 }
 
 function relatedEvidence(results: readonly EvaluatedControl[]): EvidenceRef[] {
-  return results.flatMap((r) => r.evidence).slice(0, 8);
+  return results.flatMap((r) => r.evidence).slice(0, 4);
 }
 
 function accessAnswer(ctx: AssessmentContext, asset: Asset): string {

@@ -65,12 +65,15 @@ export function isGap(result: EvaluatedControl): boolean {
   return result.status === 'fail' || result.status === 'partial' || result.status === 'needs-attestation' || result.status === 'needs-evidence';
 }
 
-export function rankGaps(inputs: readonly RankInput[]): Gap[] {
-  const scored = inputs
-    .filter((i) => isGap(i.result))
-    .map((i) => ({ i, risk: riskOf(i), severity: gapSeverity(i.result, i.control) }));
-  scored.sort((a, b) => b.risk - a.risk || severityRank(b.severity) - severityRank(a.severity) || byCode(a.i.control.id, b.i.control.id) || byCode(a.i.result.asset ?? '', b.i.result.asset ?? ''));
-  return scored.map(({ i, risk, severity }, index) => ({
+export interface ScoredGap {
+  readonly input: RankInput;
+  readonly risk: number;
+}
+
+export function rankGaps(scored: ScoredGap[]): Gap[] {
+  const ranked = scored.map(({ input, risk }) => ({ i: input, risk, severity: gapSeverity(input.result, input.control) }));
+  ranked.sort((a, b) => b.risk - a.risk || severityRank(b.severity) - severityRank(a.severity) || byCode(a.i.control.id, b.i.control.id) || byCode(a.i.result.asset ?? '', b.i.result.asset ?? ''));
+  return ranked.map(({ i, risk, severity }, index) => ({
     rank: index + 1,
     controlId: i.control.id,
     title: i.control.title,

@@ -102,7 +102,12 @@ export class LineageGraph {
       upstream = this.#collectUpstreamSources(i, 1_000);
       this.#upstreamSources.set(i, upstream);
     }
-    for (const j of upstream) if (set.has(j)) return true;
+    // Walk whichever side is smaller: a wide reach checks a short ancestry, and the other way round.
+    if (upstream.size <= set.size) {
+      for (const j of upstream) if (set.has(j)) return true;
+      return false;
+    }
+    for (const j of set) if (j !== i && upstream.has(j)) return true;
     return false;
   }
 
@@ -126,7 +131,7 @@ export class LineageGraph {
   #stamp = 0;
 
   /** Assets built from asset `i`, breadth first, up to `cap` ids; `count` stops at `limit`. */
-  downstream(i: number, cap = 20, limit = 1_000): { ids: string[]; count: number; truncated: boolean } {
+  downstream(i: number, cap = 20, limit = 250): { ids: string[]; count: number; truncated: boolean } {
     if ((this.outputs[i] ?? []).length === 0) return { ids: [], count: 0, truncated: false };
     const mark = (this.#mark ??= new Int32Array(this.assets.length));
     this.#stamp += 1;

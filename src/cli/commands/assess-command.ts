@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import type { AssessmentResult } from '../../domain/index.js';
+import type { AssessmentResult, RuleDescriptor } from '../../domain/index.js';
+import { loadCatalog } from '../../catalog/index.js';
 import { assess } from '../../engine/index.js';
 import { renderReport } from '../../reports/index.js';
 import { createDefaultRegistry } from '../../scanners/index.js';
@@ -24,6 +25,19 @@ export interface AssessRunOptions {
   readonly store: boolean;
   readonly quiet: boolean;
   readonly registry?: ScannerRegistry;
+}
+
+/** Rule descriptors for SARIF: every scanner rule and every control of the catalog. */
+export function assessmentRules(registry: ScannerRegistry): RuleDescriptor[] {
+  const controls = loadCatalog().controls.map((c) => ({
+    id: `control/${c.id}`,
+    title: c.title,
+    severity: c.weight >= 4 ? ('high' as const) : ('medium' as const),
+    description: c.description,
+    remediation: c.remediation,
+    controls: [c.id],
+  }));
+  return [...registry.list().flatMap((s) => s.rules), ...controls];
 }
 
 /** Loads, assesses and (unless told not to) stores; returns the result. */
@@ -77,8 +91,9 @@ export function registerAssessCommands(program: Command, io: CliIO, setExit: (co
     .option('--no-store', 'do not keep the run in the database');
   addReportOptions(assessCommand, 'none').action(async (dir: string, opts: Record<string, unknown>) => {
     const flags = readReportFlags(opts);
-    const { result } = await runAssessment(io, dir, { scan: opts['scan'] !== false, store: opts['store'] !== false, quiet: flags.quiet });
-    await emitReport(io, { kind: 'assessment', result }, flags);
+    const registry = createDefaultRegistry();
+    const { result } = await runAssessment(io, dir, { scan: opts['scan'] !== false, store: opts['store'] !== false, quiet: flags.quiet, registry });
+    await emitReport(io, { kind: 'assessment', result, rules: assessmentRules(registry) }, flags);
     if (!flags.quiet && (flags.out !== undefined || flags.format !== 'table')) io.stderr.write(summaryLine(result));
     setExit(breaches(result.findings, flags.failOn) > 0 ? EXIT_FINDINGS : EXIT_OK);
   });
