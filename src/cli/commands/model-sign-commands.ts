@@ -75,15 +75,22 @@ async function ignoreList(modelPath: string, raw: readonly string[] | undefined)
   return Promise.all((raw ?? []).map((path) => resolveIgnorePath(modelPath, path)));
 }
 
-function write(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+/** Where the commands print; tests pass their own sinks, the program uses the process streams. */
+export interface CommandOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
 }
 
-function warn(warnings: readonly string[]): void {
-  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
+const processOutput: CommandOutput = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+function line(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
 }
 
-async function runSign(modelPath: string, flags: SignFlags): Promise<void> {
+async function runSign(modelPath: string, flags: SignFlags, io: CommandOutput): Promise<void> {
   if (flags.certificateChain !== undefined && flags.signingCertificate === undefined) {
     throw new WardenError('USAGE', '--certificate-chain needs --signing-certificate when signing');
   }
@@ -101,16 +108,18 @@ async function runSign(modelPath: string, flags: SignFlags): Promise<void> {
     workers: positiveInteger(flags.workers, '--workers'),
   });
   if (flags.format === 'json') {
-    write(JSON.stringify({ signed: true, ...result }, null, 2));
+    io.out(line(JSON.stringify({ signed: true, ...result }, null, 2)));
     return;
   }
   const signer =
     result.certificateSubject === null
       ? `key sha256:${result.keyHint.slice(0, 16)}… (ECDSA ${result.curve})`
       : `certificate ${result.certificateSubject} (ECDSA ${result.curve})`;
-  write(
-    `signed ${plural(result.fileCount, 'file')} (${formatBytes(result.totalBytes)}, ${plural(result.resourceCount, 'resource')}) ` +
-      `of model ${result.modelName} with ${signer}; signature written to ${result.signaturePath}`,
+  io.out(
+    line(
+      `signed ${plural(result.fileCount, 'file')} (${formatBytes(result.totalBytes)}, ${plural(result.resourceCount, 'resource')}) ` +
+        `of model ${result.modelName} with ${signer}; signature written to ${result.signaturePath}`,
+    ),
   );
 }
 
@@ -118,7 +127,7 @@ function verifyJson(result: VerifyModelResult): string {
   return JSON.stringify({ verified: true, ...result }, null, 2);
 }
 
-async function runVerify(modelPath: string, flags: VerifyFlags): Promise<void> {
+async function runVerify(modelPath: string, flags: VerifyFlags, io: CommandOutput): Promise<void> {
   const hasChain = (flags.certificateChain?.length ?? 0) > 0;
   if ((flags.publicKey === undefined) === !hasChain) {
     throw new WardenError('USAGE', 'give exactly one of --public-key or --certificate-chain');
@@ -133,19 +142,21 @@ async function runVerify(modelPath: string, flags: VerifyFlags): Promise<void> {
       workers: positiveInteger(flags.workers, '--workers'),
     });
     if (flags.format === 'json') {
-      write(verifyJson(result));
+      io.out(line(verifyJson(result)));
       return;
     }
-    warn(result.warnings);
-    write(
-      `verified ${plural(result.fileCount, 'file')} (${formatBytes(result.totalBytes)}) of model ${result.modelName}, ` +
-        `signed by ${describeSigner(result.signer)}`,
+    for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
+    io.out(
+      line(
+        `verified ${plural(result.fileCount, 'file')} (${formatBytes(result.totalBytes)}) of model ${result.modelName}, ` +
+          `signed by ${describeSigner(result.signer)}`,
+      ),
     );
   } catch (error) {
     // JSON consumers get a document on stdout for a failed verification too; the error still
     // propagates so the exit code says "refused".
     if (flags.format === 'json' && isWardenError(error)) {
-      write(JSON.stringify({ verified: false, code: error.code, reason: error.message, details: error.details }, null, 2));
+      io.out(line(JSON.stringify({ verified: false, code: error.code, reason: error.message, details: error.details }, null, 2)));
     }
     throw error;
   }
@@ -154,7 +165,7 @@ async function runVerify(modelPath: string, flags: VerifyFlags): Promise<void> {
 const formatOption = (): Option => new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
 
 /** Adds `sign` and `verify` to the `model` command. */
-export function registerModelSignCommands(model: Command): void {
+export function registerModelSignCommands(model: Command, io: CommandOutput = processOutput): void {
   model
     .command('sign')
     .description('sign a model folder (or single file) in the OpenSSF model signing format (Sigstore bundle, DSSE, in-toto)')
@@ -170,7 +181,7 @@ export function registerModelSignCommands(model: Command): void {
     .option('--allow-symlinks', 'hash symbolic links to files by their target instead of refusing them')
     .option('--workers <n>', 'hashing worker threads (default: available cores, at most 8)')
     .addOption(formatOption())
-    .action(async (modelPath: string, flags: SignFlags) => runSign(modelPath, flags));
+    .action(async (modelPath: string, flags: SignFlags) => runSign(modelPath, flags, io));
 
   model
     .command('verify')
@@ -183,5 +194,5 @@ export function registerModelSignCommands(model: Command): void {
     .option('--no-ignore-git-paths', 'do not skip .git, .gitattributes, .github and .gitignore')
     .option('--workers <n>', 'hashing worker threads (default: available cores, at most 8)')
     .addOption(formatOption())
-    .action(async (modelPath: string, flags: VerifyFlags) => runVerify(modelPath, flags));
+    .action(async (modelPath: string, flags: VerifyFlags) => runVerify(modelPath, flags, io));
 }

@@ -1,0 +1,25 @@
+// Public surface of the probe module: live, read-only, in-scope checks of declared endpoints.
+export { probeScanner, createProbeScanner, parseProbeOptions, PROBE_SCANNER_NAME, PROBE_EVIDENCE_KIND } from './probe-scanner.js';
+export type { ProbeScannerOptions, ParsedProbeOptions } from './probe-scanner.js';
+export { runProbe, decideScope } from './probe-runner.js';
+export type { ProbeInput, ProbeRunOptions, ProbeRunResult, ProbeRunStats } from './probe-runner.js';
+export { ScopePolicy, parseAllowTarget, systemResolver } from './scope-policy.js';
+export type { AllowTarget, HostResolver, ResolvedAddress, ScopeDecision, ScopeOutcome } from './scope-policy.js';
+export { parseTarget, declaredTargets, declaredTargetOf, isNetworkTargetText, hostPort, targetUrl, PROBE_ASSET_KINDS } from './probe-target.js';
+export type { ProbeTarget, DeclaredTarget, TargetScheme } from './probe-target.js';
+export { parseIp, parseCidr, cidrContains, cidrWithin, formatIp, formatCidr, unwrapIPv4 } from './ip-address.js';
+export type { IpAddress, Cidr } from './ip-address.js';
+export { HttpSession, USER_AGENT } from './http-session.js';
+export type { ProbeResponse, SafeMethod, SessionLimits } from './http-session.js';
+export { DEFAULT_PROBE_SETTINGS, RATE_LIMIT_HEADERS, probeTarget } from './target-prober.js';
+export type { ProbeSettings, TargetReport } from './target-prober.js';
+export { knownCves, parseKnownCves, matchCves } from './known-cves.js';
+export type { KnownCve, KnownCveList, CveMatch } from './known-cves.js';
+export { parseVersion, compareVersions, inRange } from './version-range.js';
+export type { VersionRange, ParsedVersion } from './version-range.js';
+export { PROBE_RULES, probeRule } from './probe-rules.js';
+export { handshake, inspectTls, TLS_VERSIONS } from './tls-inspector.js';
+export type { TlsFacts, CertificateFacts, VersionSupport } from './tls-inspector.js';
+export { serviceDetectors, identifyService } from './service-detectors.js';
+export type { Identification } from './service-detectors.js';
+export type { DetectedService, ServiceId, Exposure } from './service-types.js';
