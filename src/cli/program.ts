@@ -8,7 +8,10 @@ import { createDefaultRegistry } from '../scanners/index.js';
 import type { ScannerRegistry } from '../scanners/index.js';
 import type { CliIO } from './cli-io.js';
 import { registerAssessCommands } from './commands/assess-command.js';
+import { registerDemoCommand } from './commands/demo-command.js';
 import { registerHistoryCommands } from './commands/history-command.js';
+import { registerModelSignCommands } from './commands/model-sign-commands.js';
+import { registerProbeCommand } from './commands/probe-command.js';
 import { registerScanCommands } from './commands/scan-command.js';
 import { registerWorkspaceCommands } from './commands/workspace-commands.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
@@ -35,9 +38,13 @@ export async function runCli(argv: readonly string[], io: CliIO, options: Progra
     });
   const registry = options.registry ?? createDefaultRegistry();
   registerWorkspaceCommands(program, io, setExit, options.now ?? (() => new Date()));
-  registerAssessCommands(program, io, setExit);
+  registerAssessCommands(program, io, setExit, options.registry !== undefined ? { registry: options.registry } : {});
+  registerDemoCommand(program, io, setExit);
   registerScanCommands(program, io, registry, setExit);
+  registerProbeCommand(program, io, setExit);
   registerHistoryCommands(program, io, setExit);
+  const model = program.command('model').description('model artifacts: sign and verify manifests (OpenSSF model signing)');
+  registerModelSignCommands(model, { out: (text) => io.stdout.write(text), err: (text) => io.stderr.write(text) });
   // Every subcommand inherits the overrides so usage errors come back here rather than exiting.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {

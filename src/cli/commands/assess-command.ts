@@ -1,24 +1,21 @@
 /**
  * `warden assess [DIR]`: the one-day assessment of a workspace, kept in the store.
- * `warden demo` runs the same on the bundled Northwind AI workspace and writes report.html.
  */
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import type { AssessmentResult, RuleDescriptor } from '../../domain/index.js';
 import { loadCatalog } from '../../catalog/index.js';
 import { assess } from '../../engine/index.js';
-import { renderReport } from '../../reports/index.js';
 import { createDefaultRegistry } from '../../scanners/index.js';
 import type { ScannerRegistry } from '../../scanners/index.js';
 import { DATABASE_URL_ENV, openStore, redactDatabaseUrl, resolveStoreOptions } from '../../store/index.js';
 import { loadWorkspace } from '../../workspace/index.js';
 import type { LoadedWorkspace } from '../../workspace/index.js';
-import { Progress, writeFileAtomic } from '../cli-io.js';
+import { Progress } from '../cli-io.js';
 import type { CliIO } from '../cli-io.js';
 import { addReportOptions, breaches, readReportFlags } from '../cli-options.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
 import { emitReport } from '../report-output.js';
-import { packageRoot, toolVersion } from '../tool-version.js';
 
 export interface AssessRunOptions {
   readonly scan: boolean;
@@ -70,49 +67,38 @@ export async function runAssessment(io: CliIO, dir: string, options: AssessRunOp
 }
 
 /** Where runs are kept, for messages: never the database password. */
-function storeLocation(io: CliIO, dir: string): string {
+export function storeLocation(io: CliIO, dir: string): string {
   const url = io.env[DATABASE_URL_ENV]?.trim();
   if (url === undefined || url === '') return join(dir, '.warden', 'warden.db');
   return URL.canParse(url) ? redactDatabaseUrl(new URL(url)) : DATABASE_URL_ENV;
 }
 
-function summaryLine(result: AssessmentResult): string {
+export function summaryLine(result: AssessmentResult): string {
   const s = result.summary;
   const g = s.gapsBySeverity;
   return `warden: run ${result.id.slice(0, 8)} score ${s.score}/100 — ${g.critical} critical, ${g.high} high, ${g.medium} medium, ${g.low} low gaps across ${s.assets} assets\n`;
 }
 
-export function registerAssessCommands(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export interface AssessCommandOptions {
+  /** Tests inject a registry; by default the built-in scanners (probes only with --probe). */
+  readonly registry?: ScannerRegistry;
+}
+
+export function registerAssessCommands(program: Command, io: CliIO, setExit: (code: number) => void, options: AssessCommandOptions = {}): void {
   const assessCommand = program
     .command('assess')
     .description('answer the five questions for every asset, evaluate every control, rank the gaps')
     .argument('[dir]', 'workspace folder (holding warden.yaml)', '.')
     .option('--no-scan', 'do not run scanners; evaluate declarations only')
+    .option('--probe', 'also probe the declared network endpoints live (read-only; only declared targets)')
     .option('--no-store', 'do not keep the run in the database');
   addReportOptions(assessCommand, 'none').action(async (dir: string, opts: Record<string, unknown>) => {
     const flags = readReportFlags(opts);
-    const registry = createDefaultRegistry();
+    const registry = options.registry ?? createDefaultRegistry({ probe: opts['probe'] === true });
     const { result } = await runAssessment(io, dir, { scan: opts['scan'] !== false, store: opts['store'] !== false, quiet: flags.quiet, registry });
     await emitReport(io, { kind: 'assessment', result, rules: assessmentRules(registry) }, flags);
     if (!flags.quiet && (flags.out !== undefined || flags.format !== 'table')) io.stderr.write(summaryLine(result));
     setExit(breaches(result.findings, flags.failOn) > 0 ? EXIT_FINDINGS : EXIT_OK);
   });
 
-  program
-    .command('demo')
-    .description('assess the bundled Northwind AI demo workspace and write report.html (what `npm start` runs)')
-    .option('--out <file>', 'where to write the HTML report', 'report.html')
-    .option('--no-scan', 'do not run scanners')
-    .action(async (opts: Record<string, unknown>) => {
-      const dir = join(packageRoot(), 'examples', 'northwind-ai');
-      const out = String(opts['out'] ?? 'report.html');
-      const { result } = await runAssessment(io, dir, { scan: opts['scan'] !== false, store: true, quiet: false });
-      await emitReport(io, { kind: 'assessment', result }, { format: 'table', quiet: false });
-      const html = renderReport({ kind: 'assessment', result }, 'html', { color: false, toolVersion: toolVersion() });
-      await writeFileAtomic(resolve(io.cwd, out), html);
-      io.stderr.write(summaryLine(result));
-      io.stderr.write(`warden: HTML report: ${resolve(io.cwd, out)}\n`);
-      io.stderr.write(`warden: run kept in ${storeLocation(io, dir)}; see 'warden history -w ${dir}'\n`);
-      setExit(EXIT_OK);
-    });
 }
