@@ -6,3 +6,4 @@ export { createFinding, fingerprintOf, normalisePath } from './finding-factory.j
 export type { FindingInput } from './finding-factory.js';
 export { walkFiles, relativeTo, DEFAULT_SKIP_DIRS } from './file-walker.js';
 export type { WalkOptions, WalkedFile } from './file-walker.js';
+export { localPathOf } from './asset-location.js';

@@ -42,6 +42,9 @@ export const classificationCheck: Check = (ctx, asset) => {
   const evidence: EvidenceRef[] = [];
   if (asset.classification === undefined) {
     const carriesClientData = reach.clients.size > 0;
+    // Code is not a data store: unless lineage says it holds client data, what matters is whether
+    // personal data leaked into it, which the secrets scanner's data-exposure findings decide.
+    if (asset.kind === 'code-repository' && !carriesClientData) return notApplicable('code holds no declared client data; scanners look for personal data in it');
     return gap(
       'fail',
       carriesClientData

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeError, sortFindings } from '../../domain/index.js';
 import type { Asset, Finding, ScanContext, ScanResult, ScanTarget, Scanner, Unscannable } from '../../domain/index.js';
-import { createFinding, DEFAULT_SKIP_DIRS, relativeTo, walkFiles } from '../index.js';
+import { createFinding, DEFAULT_SKIP_DIRS, localPathOf, relativeTo, walkFiles } from '../index.js';
 import { fixFormatOf } from './check-context.js';
 import type { CheckContext, CheckSettings, Report } from './check-context.js';
 import { checkAuditLogging } from './checks-audit.js';
@@ -46,12 +46,6 @@ function skipDirsOf(): ReadonlySet<string> {
 }
 
 /** A workspace location that is a URI (`s3://…`, `https://…`) or `host:port`, not a local path. */
-export function isRemoteLocation(location: string): boolean {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return true;
-  if (/^[^/\\\s]+:\d{1,5}$/.test(location)) return true; // host:port
-  if (/^\[[0-9a-f:]+\]:\d{1,5}$/i.test(location)) return true; // [v6]:port
-  return false;
-}
 
 export interface IacScanStats {
   filesSeen: number;
@@ -203,8 +197,10 @@ export const iacScanner: Scanner = {
   defaultFailOn: 'high',
 
   targetFor(asset: Asset, workspaceDir: string): ScanTarget | undefined {
-    if (asset.location === undefined || !ASSET_KINDS.has(asset.kind) || isRemoteLocation(asset.location)) return undefined;
-    return { root: workspaceDir, inputs: [resolve(workspaceDir, asset.location)], asset: asset.id };
+    if (!ASSET_KINDS.has(asset.kind)) return undefined;
+    const path = localPathOf(asset.location, workspaceDir);
+    if (path === undefined) return undefined;
+    return { root: workspaceDir, inputs: [path], asset: asset.id };
   },
 
   async scan(target: ScanTarget, context: ScanContext): Promise<ScanResult> {

@@ -1,5 +1,5 @@
 // Public surface of the iac scanner module.
-export { iacScanner, runChecks, isRemoteLocation, IAC_SCANNER_NAME, MAX_IAC_FILE_BYTES, READ_AHEAD } from './iac-scanner.js';
+export { iacScanner, runChecks, IAC_SCANNER_NAME, MAX_IAC_FILE_BYTES, READ_AHEAD } from './iac-scanner.js';
 export type { IacScanStats } from './iac-scanner.js';
 export { IAC_RULES, IAC_RULE_DESCRIPTORS } from './iac-rules.js';
 export type { IacRule, FixFormat } from './iac-rules.js';

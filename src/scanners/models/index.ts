@@ -1,5 +1,5 @@
 // Public surface of the model scanner module.
-export { modelScanner, localModelPath } from './model-scanner.js';
+export { modelScanner } from './model-scanner.js';
 export { scanModelFile, scanModelBytes } from './model-file-scanner.js';
 export type { ScanModelOptions, ModelFileReport } from './model-file-scanner.js';
 export type { ModelIssue, UnscannablePart } from './scan-context.js';

@@ -5,12 +5,11 @@
  * cannot read is not a `.pt` we can call safe (the extension only decides whether to complain,
  * never how to parse).
  */
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { lstat, realpath } from 'node:fs/promises';
 import { sortFindings } from '../../domain/index.js';
 import type { Asset, Finding, ScanContext, ScanResult, ScanTarget, Scanner, Unscannable } from '../../domain/index.js';
-import { createFinding, relativeTo, walkFiles } from '../index.js';
+import { createFinding, localPathOf, relativeTo, walkFiles } from '../index.js';
 import { scanModelFile, reasonOf } from './model-file-scanner.js';
 import type { ModelFileReport } from './model-file-scanner.js';
 import { MODEL_CONTROLS, MODEL_RULES, RULE } from './model-rules.js';
@@ -21,14 +20,6 @@ const SOURCE = 'models';
 const CONCURRENCY = 4;
 const MODEL_EXTENSIONS = /\.(pt|pth|bin|ckpt|pkl|pickle|joblib|jl|npy|npz|h5|hdf5|keras|pb|onnx|safetensors|gguf|ggml|mar|nemo|model|7z)$/i;
 const REMEDIATION = new Map(MODEL_RULES.map((r) => [r.id, r.remediation]));
-
-/** The local path an asset's `location` names, or undefined for URIs and host:port targets. */
-export function localModelPath(location: string, workspaceDir: string): string | undefined {
-  if (location.startsWith('file://')) return fileURLToPath(location);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return undefined; // s3://, gs://, hf://, https://
-  if (/^[a-z][a-z0-9+.-]*:[^\\/]/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) return undefined; // host:port, hf:org/model
-  return isAbsolute(location) ? location : resolve(workspaceDir, location);
-}
 
 function optionNumber(value: unknown, fallback: number): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
@@ -65,7 +56,7 @@ export const modelScanner: Scanner = {
   targetFor(asset: Asset, workspaceDir: string): ScanTarget | undefined {
     if (asset.kind !== 'model' && asset.kind !== 'model-registry') return undefined;
     if (asset.location === undefined) return undefined;
-    const path = localModelPath(asset.location, workspaceDir);
+    const path = localPathOf(asset.location, workspaceDir);
     if (path === undefined) return undefined;
     return { root: workspaceDir, inputs: [path], asset: asset.id };
   },

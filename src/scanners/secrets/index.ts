@@ -1,5 +1,5 @@
 // Public surface of the secrets scanner module.
-export { secretsScanner, SECRET_RULE_DESCRIPTORS, localLocation, parseOptions } from './secrets-scanner.js';
+export { secretsScanner, SECRET_RULE_DESCRIPTORS, parseOptions } from './secrets-scanner.js';
 export { SecretEngine, secretHash } from './detection-engine.js';
 export type { RawFinding, StreamResult } from './detection-engine.js';
 export { builtinEngine } from './secret-engine-instance.js';

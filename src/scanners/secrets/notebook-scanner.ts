@@ -162,7 +162,7 @@ export function scanNotebook(text: string, engine: SecretEngine, allow: readonly
       findings.push({ ...f, fileLine: toFileLine(f.line), member: block.member, notebook: notebook(f.line) });
     }
     if (block.pii) {
-      const stream = new PiiStream('text');
+      const stream = new PiiStream('printed');
       stream.pushText(joined);
       for (const p of stream.end()) pii.push({ ...p, fileLine: toFileLine(p.line), member: block.member, notebook: notebook(p.line) });
     }

@@ -79,7 +79,31 @@ function planColumns(header: string, delimiter: string): ColumnPlan | undefined 
   return { delimiter, dob, mrn, icd, hasName, hasPatient };
 }
 
-export type PiiTextKind = 'csv' | 'tsv' | 'text';
+/**
+ * `printed` is text that may hold printed tables (notebook outputs: `df.head()`, `print(rows)`),
+ * whose cells carry no label either; their header line names the columns, the rows follow until a
+ * blank line. Cells are split on whitespace, so they are matched by shape rather than by position
+ * (pandas aligns columns, but names with spaces shift the token positions).
+ */
+export type PiiTextKind = 'csv' | 'tsv' | 'text' | 'printed';
+
+/** Longest line considered as a printed-table header or row; longer lines are not tables. */
+const MAX_TABLE_LINE = 4096;
+const SSN_SHAPE = /^[0-9]{3}-[0-9]{2}-[0-9]{4}$/;
+const DATE_SHAPE = /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4})$/;
+
+/** A printed table's header: whitespace-separated names, at least one of them a sensitive column. */
+function planPrintedTable(line: string): ColumnPlan | undefined {
+  if (line.length > MAX_TABLE_LINE) return undefined;
+  const names = line.trim().split(/\s+/);
+  if (names.length < 2) return undefined;
+  const any = (re: RegExp): number[] => (names.some((n) => re.test(n)) ? [0] : []);
+  const dob = any(DOB_COLUMN);
+  const mrn = any(MRN_COLUMN);
+  const icd = any(ICD_COLUMN);
+  if (dob.length + mrn.length + icd.length === 0) return undefined;
+  return { delimiter: ' ', dob, mrn, icd, hasName: names.some((n) => NAME_COLUMN.test(n)), hasPatient: mrn.length > 0 || names.some((n) => /patient/i.test(n)) };
+}
 
 export class PiiStream {
   readonly #kind: PiiTextKind;
@@ -156,7 +180,7 @@ export class PiiStream {
     this.#processed = base + to;
   }
 
-  /** Header-aware pass over complete CSV/TSV lines. */
+  /** Header-aware pass over complete CSV/TSV lines (or printed-table lines). */
   #columns(segment: string, final: boolean, lineOf: (index: number) => number, segmentStart: number): void {
     const text = this.#partialLine + segment;
     const offset = segmentStart - this.#partialLine.length;
@@ -169,7 +193,9 @@ export class PiiStream {
       let end = text.indexOf('\n', start);
       if (end < 0 || end >= complete) end = complete;
       const line = text.slice(start, end);
-      if (!this.#headerSeen) {
+      if (this.#kind === 'printed') {
+        this.#printedLine(line.replace(/\r$/, ''), () => lineOf(offset + start));
+      } else if (!this.#headerSeen) {
         this.#headerSeen = true;
         this.#plan = planColumns(line, this.#kind === 'tsv' ? '\t' : line.includes(';') && !line.includes(',') ? ';' : ',');
         if (this.#plan === undefined) {
@@ -181,7 +207,43 @@ export class PiiStream {
       }
       start = end + 1;
     }
-    if (this.#headerSeen && this.#plan === undefined) this.#partialLine = '';
+    if (this.#kind !== 'printed' && this.#headerSeen && this.#plan === undefined) this.#partialLine = '';
+  }
+
+  /** One line of printed text: a table header starts a table, a blank or over-long line ends it. */
+  #printedLine(line: string, lineNumber: () => number): void {
+    if (line.trim() === '' || line.length > MAX_TABLE_LINE) {
+      this.#plan = undefined;
+      return;
+    }
+    const header = planPrintedTable(line);
+    if (header !== undefined) {
+      this.#plan = header;
+      return;
+    }
+    if (this.#plan !== undefined) this.#printedRow(line.trim().split(/\s+/), lineNumber);
+  }
+
+  /** Cells of a printed row, matched by shape against the columns its header announced. */
+  #printedRow(cells: readonly string[], line: () => number): void {
+    const plan = this.#plan as ColumnPlan;
+    const rule = (id: string): PiiRule => PII_RULES.find((r) => r.id === id) as PiiRule;
+    for (const raw of cells) {
+      const v = raw.replace(/^["'(\[]+|["',)\]]+$/g, '');
+      if (DATE_SHAPE.test(v)) {
+        if (plan.dob.length > 0 && plan.hasName && plausibleDate(v)) this.#tally(rule('pii-date-of-birth'), v, line);
+      } else if (plan.icd.length > 0 && plan.hasPatient && ICD_VALUE.test(v.toUpperCase())) {
+        this.#tally(rule('pii-icd10-code'), v.toUpperCase(), line);
+      } else if (
+        plan.mrn.length > 0 &&
+        !SSN_SHAPE.test(v) &&
+        /^[A-Za-z0-9-]{5,15}$/.test(v) &&
+        (v.match(/[0-9]/g)?.length ?? 0) >= 5 &&
+        !/^[0-9]{1,4}$/.test(v)
+      ) {
+        this.#tally(rule('pii-medical-record-number'), v, line);
+      }
+    }
   }
 
   #row(fields: readonly string[], line: () => number): void {

@@ -7,10 +7,10 @@
  * matching). What could not be scanned is listed as unscannable with the reason.
  */
 import { availableParallelism } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { WardenError, describeError } from '../../domain/index.js';
 import type { Asset, Finding, RuleDescriptor, ScanContext, ScanResult, ScanTarget, Scanner, ScannerOption, Unscannable } from '../../domain/index.js';
-import { createFinding } from '../index.js';
+import { createFinding, localPathOf } from '../index.js';
 import { scanFile } from './file-scanner.js';
 import type { FileReport } from './file-scanner.js';
 import { gitTopLevel, scanHistory } from './git-history.js';
@@ -99,13 +99,6 @@ export function parseOptions(raw: ScanContext['options']): Options {
 }
 
 /** `location` must be a local path relative to the workspace, not a URI or host:port. */
-export function localLocation(location: string | undefined): string | undefined {
-  if (location === undefined) return undefined;
-  const value = location.trim();
-  if (value.length === 0 || isAbsolute(value) || /^[A-Za-z]:[\\/]/.test(value)) return undefined;
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) return undefined; // s3://…, https://…, host:port, gs:…
-  return value;
-}
 
 interface Tallies {
   files: number;
@@ -200,9 +193,9 @@ export const secretsScanner: Scanner = {
 
   targetFor(asset: Asset, workspaceDir: string): ScanTarget | undefined {
     if (!TARGET_KINDS.has(asset.kind)) return undefined;
-    const location = localLocation(asset.location);
-    if (location === undefined) return undefined;
-    return { root: workspaceDir, inputs: [resolve(workspaceDir, location)], asset: asset.id };
+    const path = localPathOf(asset.location, workspaceDir);
+    if (path === undefined) return undefined;
+    return { root: workspaceDir, inputs: [path], asset: asset.id };
   },
 
   async scan(target: ScanTarget, context: ScanContext): Promise<ScanResult> {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { atOrAbove, maxSeverity } from '../../../src/domain/index.js';
 import type { Asset } from '../../../src/domain/index.js';
-import { localModelPath, modelScanner } from '../../../src/scanners/models/index.js';
+import { modelScanner } from '../../../src/scanners/models/index.js';
+import { localPathOf } from '../../../src/scanners/index.js';
 import { fixturesDir, globalCallV0 } from './model-test-helpers.js';
 
 const asset = (kind: Asset['kind'], location?: string): Asset => ({ id: 'm1', kind, owner: 'alice', ...(location !== undefined && { location }) });
@@ -21,7 +22,11 @@ describe('model scanner contract', () => {
     }
     assert.equal(modelScanner.targetFor(asset('dataset', 'data/x.pkl'), '/ws'), undefined);
     assert.equal(modelScanner.targetFor(asset('model'), '/ws'), undefined);
-    assert.equal(localModelPath('C:\\models\\m.pt', '/ws'), '/ws/C:\\models\\m.pt');
+    assert.equal(localPathOf('C:\\models\\m.pt', '/ws'), '/ws/C:\\models\\m.pt');
+    for (const endpoint of ['203.0.113.10:8888', '[2001:db8::1]:8080', 'gpu-box:8265/dashboard', ' https://x.example ']) {
+      assert.equal(localPathOf(endpoint, '/ws'), undefined, endpoint);
+    }
+    assert.equal(localPathOf('repos/ml-platform', '/ws'), '/ws/repos/ml-platform');
   });
 
   it('declares its evidence kind, rules and default threshold', () => {

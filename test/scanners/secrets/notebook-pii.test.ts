@@ -121,6 +121,32 @@ describe('personal data', () => {
     assert.deepEqual(plain.end(), []);
   });
 
+  it('reads printed tables (a data frame in a notebook output) by their header', () => {
+    const frame = [
+      '   patient_name   mrn          dob         ssn          diagnosis_code',
+      '0  Ann Lee        MRN-0042317  1980-02-03  123-45-6780  E11.9',
+      '1  Bo Chan        MRN-0088125  1975-04-03  234-56-7891  I10',
+      '',
+      'epoch 12345 took 2024-01-01 E11.9',
+    ].join('\n');
+    const stream = new PiiStream('printed');
+    stream.pushText(frame);
+    const found = new Map(stream.end().map((p) => [p.ruleId, p]));
+    assert.equal(found.get('secrets/pii-medical-record-number')?.count, 2, 'two MRNs, not the SSNs or the row index');
+    assert.equal(found.get('secrets/pii-date-of-birth')?.count, 2);
+    assert.equal(found.get('secrets/pii-icd10-code')?.count, 2, 'the table ends at the blank line');
+    assert.equal(found.get('secrets/pii-us-ssn')?.count, 2);
+    assert.equal(found.get('secrets/pii-medical-record-number')?.line, 2);
+    // Training logs print tables too; without a sensitive column nothing is read from them.
+    const log = new PiiStream('printed');
+    log.pushText('step   loss    date\n100    0.51    2024-01-01\n200    0.48    2024-01-02\n');
+    assert.deepEqual(log.end(), []);
+    // Plain text mode does not guess at tables.
+    const plain = new PiiStream('text');
+    plain.pushText(frame);
+    assert.equal(plain.end().some((p) => p.ruleId === 'secrets/pii-medical-record-number'), false);
+  });
+
   it('finds values split across chunks', () => {
     const stream = new PiiStream('text');
     const text = `${'x '.repeat(3000)}ssn: 123-45-6780 ${'y '.repeat(10)}`;

@@ -38,7 +38,9 @@ describe('secrets scanner', () => {
     assert.ok(secretsScanner.targetFor(asset('dataset', 'data/x.csv'), '/ws'));
     assert.equal(secretsScanner.targetFor(asset('dataset', 's3://bucket/x'), '/ws'), undefined);
     assert.equal(secretsScanner.targetFor(asset('notebook-server', 'jupyter.internal:8888'), '/ws'), undefined);
-    assert.equal(secretsScanner.targetFor(asset('code-repository', '/abs/path'), '/ws'), undefined);
+    assert.equal(secretsScanner.targetFor(asset('notebook-server', '203.0.113.10:8888'), '/ws'), undefined);
+    // A repository checked out outside the workspace folder is still scanned.
+    assert.deepEqual(secretsScanner.targetFor(asset('code-repository', '/abs/path'), '/ws')?.inputs, ['/abs/path']);
     assert.equal(secretsScanner.targetFor(asset('model', 'models/x'), '/ws'), undefined);
     assert.equal(secretsScanner.targetFor(asset('pipeline'), '/ws'), undefined);
     assert.equal(secretsScanner.name, 'secrets');
