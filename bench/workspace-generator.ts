@@ -34,7 +34,22 @@ const KINDS: readonly [string, number][] = [
   ['monitoring', 0.02],
 ];
 
+/**
+ * A workspace with `assetCount` assets and close to `targetEdges` lineage edges (within 2 %): the
+ * first attempt's shortfall (small pools early on, duplicate draws) is measured and the fan-in
+ * rescaled, at most twice.
+ */
 export function generateWorkspace(assetCount: number, peopleCount: number, targetEdges: number, seed = 42): GeneratedWorkspace {
+  let factor = 1;
+  let ws = generateOnce(assetCount, peopleCount, targetEdges, seed, factor);
+  for (let attempt = 0; attempt < 2 && ws.edges > 0 && Math.abs(ws.edges - targetEdges) > targetEdges * 0.02; attempt += 1) {
+    factor *= targetEdges / ws.edges;
+    ws = generateOnce(assetCount, peopleCount, targetEdges, seed, factor);
+  }
+  return ws;
+}
+
+function generateOnce(assetCount: number, peopleCount: number, targetEdges: number, seed: number, factor: number): GeneratedWorkspace {
   const rand = prng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
   const clients = Math.max(3, Math.round(assetCount / 250));
@@ -59,7 +74,7 @@ export function generateWorkspace(assetCount: number, peopleCount: number, targe
   const datasets: number[] = [];
   let edges = 0;
   // Per-kind fan-in, scaled so the total lands near targetEdges.
-  const scale = targetEdges / assetCount / 10;
+  const scale = (targetEdges / assetCount / 10) * factor;
   const fanIn: Readonly<Record<string, number>> = {
     dataset: 3 * scale,
     model: 25 * scale,
@@ -89,7 +104,9 @@ export function generateWorkspace(assetCount: number, peopleCount: number, targe
     const want = Math.round((fanIn[kind] ?? 0) * (0.5 + rand()));
     const own = kind === 'inference-endpoint' ? (modelsByClient[clientIndex] ?? []) : (datasetsByClient[clientIndex] ?? []);
     const refs = new Set<string>();
-    for (let e = 0; e < want; e += 1) {
+    // Draw until `want` distinct inputs (duplicates would silently thin the graph), within a cap
+    // for the first assets, whose pools are still small.
+    for (let attempt = 0; refs.size < want && attempt < want * 4; attempt += 1) {
       const pool = rand() < 0.995 && own.length > 0 ? own : datasets;
       if (pool.length > 0) refs.add(`a${pool[Math.floor(rand() * pool.length)]}`);
     }

@@ -2,7 +2,7 @@
  * What a command may touch of the outside world, passed in rather than taken from `process`, so
  * commands can be driven in-process by tests and later by the server's job runner.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 export interface OutputStream {
@@ -24,13 +24,34 @@ export function processIO(): CliIO {
 
 /**
  * Writes a report atomically (temporary file, then rename) so a failed or interrupted run never
- * leaves a half-written report where a CI job or an auditor would pick it up.
+ * leaves a half-written report where a CI job or an auditor would pick it up. `content` may come
+ * in pieces (large JSON and SARIF reports do), written one after another.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Iterable<string>): Promise<void> {
   const target = resolve(path);
   await mkdir(dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temp, content, { mode: 0o644 });
+  if (typeof content === 'string') {
+    await writeFile(temp, content, { mode: 0o644 });
+  } else {
+    const handle = await open(temp, 'w', 0o644);
+    try {
+      let batch = '';
+      for (const piece of content) {
+        batch += piece;
+        if (batch.length >= 1 << 20) {
+          await handle.write(batch);
+          batch = '';
+        }
+      }
+      if (batch !== '') await handle.write(batch);
+    } catch (error) {
+      await handle.close();
+      await rm(temp, { force: true });
+      throw error;
+    }
+    await handle.close();
+  }
   await rename(temp, target);
 }
 

@@ -3,6 +3,7 @@
  * Both document kinds put their findings in a top-level `findings` array of the same shape, so
  * one `jq '.findings[]'` pipeline works on a scan and on an assessment alike.
  */
+import { jsonChunks } from './json-chunks.js';
 import { countBySeverity } from '../domain/index.js';
 import type { Finding, FindingLocation } from '../domain/index.js';
 import { assessmentFindings, scanView } from './report-model.js';
@@ -44,7 +45,7 @@ function tool(options: RenderOptions): { name: string; version: string } {
   return { name: 'warden', version: options.toolVersion };
 }
 
-export function renderAssessmentJson(doc: AssessmentDocument, options: RenderOptions): string {
+export function renderAssessmentJson(doc: AssessmentDocument, options: RenderOptions): Iterable<string> {
   const r = doc.result;
   const findings = assessmentFindings(r);
   const report = {
@@ -63,10 +64,10 @@ export function renderAssessmentJson(doc: AssessmentDocument, options: RenderOpt
     scanners: r.scanners,
     findings: findings.map(jsonFinding),
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return jsonChunks(report);
 }
 
-export function renderScanJson(doc: ScanDocument, options: RenderOptions): string {
+export function renderScanJson(doc: ScanDocument, options: RenderOptions): Iterable<string> {
   const view = scanView(doc);
   const report = {
     schemaVersion: JSON_REPORT_SCHEMA_VERSION,
@@ -87,5 +88,5 @@ export function renderScanJson(doc: ScanDocument, options: RenderOptions): strin
     stats: view.stats,
     findings: view.findings.map(jsonFinding),
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return jsonChunks(report);
 }

@@ -10,6 +10,7 @@
  * - our line-independent fingerprint goes into `partialFingerprints` so alerts survive edits;
  * - inputs that could not be scanned become tool execution notifications, never silence.
  */
+import { jsonChunks } from './json-chunks.js';
 import type { Finding, FindingLocation, RuleDescriptor, Severity, Unscannable } from '../domain/index.js';
 import { assessmentFindings, completeRules, controlIdOf, controlTitles, scanView } from './report-model.js';
 import type { AssessmentDocument, RenderOptions, ScanDocument } from './report-types.js';
@@ -162,7 +163,7 @@ interface RunInput {
   readonly properties: JsonObject;
 }
 
-function sarifLog(run: RunInput, options: RenderOptions): string {
+function sarifLog(run: RunInput, options: RenderOptions): Iterable<string> {
   const indexById = new Map(run.rules.map((rule, index) => [rule.id, index]));
   const results = run.findings.map((finding) => sarifResult(finding, indexById.get(finding.ruleId) ?? 0));
   const semver = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(options.toolVersion);
@@ -193,10 +194,10 @@ function sarifLog(run: RunInput, options: RenderOptions): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return jsonChunks(log);
 }
 
-export function renderScanSarif(doc: ScanDocument, options: RenderOptions): string {
+export function renderScanSarif(doc: ScanDocument, options: RenderOptions): Iterable<string> {
   const view = scanView(doc);
   return sarifLog(
     {
@@ -210,7 +211,7 @@ export function renderScanSarif(doc: ScanDocument, options: RenderOptions): stri
   );
 }
 
-export function renderAssessmentSarif(doc: AssessmentDocument, options: RenderOptions): string {
+export function renderAssessmentSarif(doc: AssessmentDocument, options: RenderOptions): Iterable<string> {
   const r = doc.result;
   const findings = assessmentFindings(r);
   const titles = controlTitles(r, doc.rules);
