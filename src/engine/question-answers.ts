@@ -30,6 +30,9 @@ function relatedEvidence(results: readonly EvaluatedControl[]): EvidenceRef[] {
   return results.flatMap((r) => r.evidence).slice(0, 4);
 }
 
+/** Probe rules that prove access without credentials (probe/jupyter-unauthenticated, …). */
+const UNAUTHENTICATED_RULE = /^probe\/.*unauthenticated/;
+
 function accessAnswer(ctx: AssessmentContext, asset: Asset): string {
   const c = asset.controls;
   const parts: string[] = [];
@@ -43,6 +46,12 @@ function accessAnswer(ctx: AssessmentContext, asset: Asset): string {
     parts.push(c.authentication === undefined || c.authentication === 'none' ? 'and anyone on the internet: no authentication' : `reachable from the internet behind ${c.authentication}`);
   } else if (c?.exposure !== undefined) {
     parts.push(`${c.exposure} network${c.authentication ? `, ${c.authentication} authentication` : ''}`);
+  }
+  // What a live probe proved outranks what was declared: it got in without credentials.
+  const probed = ctx.evidence.get('probe')?.get(asset.id);
+  const openDoors = probed?.findings.filter((f) => UNAUTHENTICATED_RULE.test(f.ruleId)) ?? [];
+  if (openDoors.length > 0) {
+    parts.push(`and anyone who can reach it: a live probe was answered without credentials (${listNames([...new Set(openDoors.map((f) => f.ruleId))], 3)})`);
   }
   return parts.join('; ');
 }

@@ -14,6 +14,7 @@ interface Report {
   findings: { ruleId: string; asset?: string; severity: string }[];
   controls: { controlId: string; asset?: string; status: string; reason: string; evidence: { kind: string; summary: string }[] }[];
   scanners: { scanner: string; asset: string }[];
+  assets: { asset: string; answers: { question: string; answer: string; verdict: string }[] }[];
 }
 
 function workspaceYaml(mlflow: RunningServer, locked: RunningServer): string {
@@ -76,6 +77,11 @@ describe('warden assess --probe', () => {
       assert.match(result?.reason ?? '', /probe/);
       assert.ok(result?.evidence.some((e) => e.kind === 'probe'));
     }
+    const access = report.assets.find((a) => a.asset === 'tracking')?.answers.find((a) => a.question === 'access');
+    assert.match(access?.answer ?? '', /answered without credentials \(probe\/mlflow-unauthenticated\)/);
+    assert.equal(access?.verdict, 'bad');
+    const lockedAccess = report.assets.find((a) => a.asset === 'tracking-locked')?.answers.find((a) => a.question === 'access');
+    assert.doesNotMatch(lockedAccess?.answer ?? '', /without credentials/);
     const lockedApi = report.controls.find((c) => c.controlId === 'WD-INFRA-03' && c.asset === 'tracking-locked');
     assert.notEqual(lockedApi?.status, 'fail', lockedApi?.reason);
   });
