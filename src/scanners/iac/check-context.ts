@@ -6,6 +6,7 @@
 import type { Severity } from '../../domain/index.js';
 import type { CloudResource, IacFormat, IacInventory } from './iac-inventory.js';
 import type { FixFormat } from './iac-rules.js';
+import { assetTagOf, storageNameOf } from './asset-links.js';
 
 export interface CheckSettings {
   /** organisation.policy.require_customer_managed_keys, or --require-customer-managed-keys. */
@@ -26,6 +27,10 @@ export interface Report {
   /** Lower than the rule's severity when this instance is less serious. */
   readonly severity?: Severity;
   readonly resource?: string;
+  /** Physical storage name (bucket), to tie the finding to an asset whose location names it. */
+  readonly storageName?: string;
+  /** The resource's `warden-asset` tag or label. */
+  readonly assetTag?: string;
 }
 
 export interface CheckContext {
@@ -55,6 +60,10 @@ export function fixFormatOf(format: IacFormat): FixFormat {
   }
 }
 
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
 /** Report about a cloud resource: location, key and properties come from the resource. */
 export function reportResource(
   context: CheckContext,
@@ -71,6 +80,8 @@ export function reportResource(
     key: `${resource.address}${options.detail === undefined ? '' : `|${options.detail}`}`,
     format: resource.format,
     resource: resource.address,
+    ...optional('storageName', storageNameOf(resource)),
+    ...optional('assetTag', assetTagOf(resource)),
     ...(options.evidence !== undefined && { evidence: options.evidence }),
     ...(options.severity !== undefined && { severity: options.severity }),
   });

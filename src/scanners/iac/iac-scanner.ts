@@ -157,7 +157,12 @@ export function runChecks(inventory: IacInventory, settings: CheckSettings, asse
         ...(report.evidence !== undefined && { evidence: report.evidence }),
         remediation: remediationFor(rule, fixFormatOf(report.format)),
         controls: rule.controls,
-        properties: { format: report.format, ...(report.resource !== undefined && { resource: report.resource }) },
+        properties: {
+          format: report.format,
+          ...(report.resource !== undefined && { resource: report.resource }),
+          ...(report.storageName !== undefined && { storageName: report.storageName }),
+          ...(report.assetTag !== undefined && { assetTag: report.assetTag }),
+        },
         key: report.key,
       });
       if (!byFingerprint.has(finding.fingerprint)) byFingerprint.set(finding.fingerprint, finding);

@@ -75,6 +75,45 @@ describe('iac scanner: formats are detected by content', () => {
     assert.deepEqual(result.unscannable, []);
   });
 
+  it('names the bucket and the warden-asset tag a finding is about, so the assessment can tie it to an asset', async () => {
+    const root = join(dir, 'links');
+    write(
+      'links/main.tf',
+      [
+        'resource "aws_s3_bucket" "raw" {',
+        '  bucket = "nw-raw"',
+        '  tags   = { "warden-asset" = "raw-records" }',
+        '}',
+        'resource "google_storage_bucket" "eu" {',
+        '  name     = "nw-eu"',
+        '  location = "EU"',
+        '}',
+        'resource "aws_security_group" "nb" {',
+        '  tags = { team = "research" }',
+        '  ingress {',
+        '    from_port   = 8888',
+        '    to_port     = 8888',
+        '    protocol    = "tcp"',
+        '    cidr_blocks = ["0.0.0.0/0"]',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    write(
+      'links/stack.yaml',
+      'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: cf-data\n      Tags:\n        - { Key: warden-asset, Value: cf-asset }\n',
+    );
+    const result = await iacScanner.scan({ root, inputs: [root] }, { options: {} });
+    const props = (resource: string) => result.findings.find((f) => f.properties?.['resource'] === resource)?.properties;
+    assert.equal(props('aws_s3_bucket.raw')?.['storageName'], 'nw-raw');
+    assert.equal(props('aws_s3_bucket.raw')?.['assetTag'], 'raw-records');
+    assert.equal(props('Data')?.['storageName'], 'cf-data');
+    assert.equal(props('Data')?.['assetTag'], 'cf-asset');
+    assert.equal(props('aws_security_group.nb')?.['assetTag'], undefined, 'only the warden-asset key counts');
+    assert.equal(props('aws_security_group.nb')?.['storageName'], undefined);
+  });
+
   it('resolves variable defaults and locals across the files of a module, reporting at the place of use', async () => {
     const root = join(dir, 'vars');
     write('vars/variables.tf', 'variable "access" {\n  default = "Enabled"\n}\nlocals {\n  open = var.world\n}\nvariable "world" {\n  default = ["0.0.0.0/0"]\n}\n');

@@ -17,7 +17,7 @@ provider "aws" {
 # access block for a bucket that holds restricted patient records.
 resource "aws_s3_bucket" "mercy_raw" {
   bucket = "nw-mercy-raw"
-  tags   = { client = "mercy-health", classification = "restricted" }
+  tags   = { client = "mercy-health", classification = "restricted", "warden-asset" = "mercy-patient-records" }
 }
 
 # --- Ledgerline transactions: what good looks like --------------------------------------------
@@ -67,6 +67,7 @@ resource "aws_sagemaker_notebook_instance" "research" {
 resource "aws_security_group" "research_notebook" {
   name        = "nw-research-notebook"
   description = "Research JupyterLab"
+  tags        = { "warden-asset" = "research-notebooks" }
 
   # PROBLEM: Jupyter open to the whole internet.
   ingress {
