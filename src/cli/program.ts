@@ -10,6 +10,7 @@ import type { CliIO } from './cli-io.js';
 import { registerAssessCommands } from './commands/assess-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerHistoryCommands } from './commands/history-command.js';
+import { registerModelRegistryCommands } from './commands/model-registry-commands.js';
 import { registerModelSignCommands } from './commands/model-sign-commands.js';
 import { registerProbeCommand } from './commands/probe-command.js';
 import { registerScanCommands } from './commands/scan-command.js';
@@ -45,6 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIO, options: Progra
   registerHistoryCommands(program, io, setExit);
   const model = program.command('model').description('model artifacts: sign and verify manifests (OpenSSF model signing)');
   registerModelSignCommands(model, { out: (text) => io.stdout.write(text), err: (text) => io.stderr.write(text) });
+  registerModelRegistryCommands(model, io, setExit, options.now !== undefined ? { now: options.now } : {});
   // Every subcommand inherits the overrides so usage errors come back here rather than exiting.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {

@@ -39,6 +39,8 @@ export const ERROR_CATALOGUE = {
   SCOPE_REFUSED: { kind: 'refused', publicMessage: 'The target is out of scope.' },
   GATE_REFUSED: { kind: 'refused', publicMessage: 'The action was refused by policy.' },
   SIGNATURE_INVALID: { kind: 'refused', publicMessage: 'The signature did not verify.' },
+  MODEL_NOT_FOUND: { kind: 'not-found', publicMessage: 'No such model version.' },
+  MODEL_EXISTS: { kind: 'conflict', publicMessage: 'The model version is already registered.' },
   NETWORK: { kind: 'unavailable', publicMessage: 'A network peer did not answer.' },
   REPORT_FAILED: { kind: 'internal', publicMessage: 'The report could not be written.' },
   INTERNAL: { kind: 'internal', publicMessage: 'Internal error.' },

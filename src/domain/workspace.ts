@@ -78,13 +78,34 @@ const encryptionSchema = z.strictObject({
   key: z.enum(KEY_MANAGEMENT).optional(),
 });
 
+const accessList = z.array(z.string().min(1));
+
+/**
+ * Who may do what with a model's artefacts (model and model-registry assets), each a list in the
+ * syntax of `access`. `read`: use or load the model; `export`: copy it out of the registry
+ * (`warden model export`); `promote`: move a version to staging or production
+ * (`warden model promote`); `review`: approve or reject its security review (absent: any active
+ * person of the workspace). An absent `promote` list means nobody may promote.
+ */
+const modelAccessSchema = z.strictObject({
+  read: accessList.optional(),
+  export: accessList.optional(),
+  promote: accessList.optional(),
+  review: accessList.optional(),
+});
+export type ModelAccess = z.infer<typeof modelAccessSchema>;
+export const MODEL_PERMISSIONS = ['read', 'export', 'promote', 'review'] as const;
+export type ModelPermission = (typeof MODEL_PERMISSIONS)[number];
+
 const assetControlsSchema = z.strictObject({
   encryption: encryptionSchema.optional(),
   /**
    * Who may use the asset: person ids, `role:NAME` for everyone holding a role, or `everyone`
    * (the whole organisation, or the whole world for an internet-exposed asset).
    */
-  access: z.array(z.string().min(1)).optional(),
+  access: accessList.optional(),
+  /** Per-operation permissions on a model's artefacts (model and model-registry assets only). */
+  model_access: modelAccessSchema.optional(),
   access_logging: z.boolean().optional(),
   /** Name of the hardening baseline applied (e.g. `cis-level-1`), or `none`. */
   hardening: z.string().min(1).optional(),
@@ -177,6 +198,34 @@ export const exceptionSchema = z.strictObject({
 });
 export type ControlException = z.infer<typeof exceptionSchema>;
 
+/**
+ * A key the organisation trusts to sign models: the deployment gate accepts a model only when its
+ * signature verifies against one of these. Paths are relative to the workspace folder and must
+ * stay inside it, so the trust anchors are reviewed and versioned with warden.yaml itself.
+ */
+export const trustedKeySchema = z
+  .strictObject({
+    id,
+    /** PEM (or DER) public key of an ECDSA P-256/P-384/P-521 signing key … */
+    public_key: z.string().min(1).optional(),
+    /** … or the CA certificate(s) that certificate-signed models must chain up to. */
+    certificate_chain: z.array(z.string().min(1)).min(1).optional(),
+    /** Who holds the private key. */
+    owner: id.optional(),
+    /** After this day the key no longer verifies promotions (key rotation). */
+    expires_on: isoDate.optional(),
+    note: z.string().optional(),
+  })
+  .refine((k) => (k.public_key === undefined) !== (k.certificate_chain === undefined), {
+    message: 'give exactly one of public_key or certificate_chain',
+  });
+export type TrustedKey = z.infer<typeof trustedKeySchema>;
+
+export const modelSigningSchema = z.strictObject({
+  trusted_keys: z.array(trustedKeySchema).default([]),
+});
+export type ModelSigning = z.infer<typeof modelSigningSchema>;
+
 export const organisationSchema = z.strictObject({
   name: z.string().min(1),
   headcount: z.number().int().positive(),
@@ -200,6 +249,8 @@ export const workspaceSchema = z.strictObject({
   assets: z.array(assetSchema).default([]),
   attestations: z.array(attestationSchema).default([]),
   exceptions: z.array(exceptionSchema).default([]),
+  /** Keys trusted to sign models, checked by the deployment gate (`warden model promote`). */
+  model_signing: modelSigningSchema.optional(),
   /** Allowlists for scanners (secrets), keyed by scanner name. */
   scanners: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
 });

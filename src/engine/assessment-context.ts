@@ -4,9 +4,11 @@
  */
 import { atOrAbove, classificationRank } from '../domain/index.js';
 import type {
+  ArtifactCheck,
   Asset,
   Classification,
   Finding,
+  ModelVersionHistory,
   Person,
   ScannerRun,
   Severity,
@@ -44,6 +46,15 @@ export interface AssessmentContext {
   /** Whether scanners were run in this assessment (`--no-scan` turns them off). */
   readonly scanned: boolean;
   readonly scannerRuns: readonly ScannerRun[];
+  /** Model registry records, when the caller read them from the store; undefined: not consulted. */
+  readonly modelRegistry?: ModelRegistryIndex;
+}
+
+/** Registry evidence indexed for the checks: versions by the workspace model asset they belong to. */
+export interface ModelRegistryIndex {
+  readonly byAsset: ReadonlyMap<string, readonly ModelVersionHistory[]>;
+  /** `name@version` → re-check of its staged or production copy (gathered only with scans on). */
+  readonly artifactChecks: Readonly<Record<string, ArtifactCheck>> | undefined;
 }
 
 export function reachOf(ctx: AssessmentContext, asset: Asset): DataReach {

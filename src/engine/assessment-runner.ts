@@ -15,6 +15,7 @@ import type {
   Client,
   Control,
   Finding,
+  ModelRegistryEvidence,
   Person,
   ScannerRun,
 } from '../domain/index.js';
@@ -26,6 +27,7 @@ import type { ScannerRegistry } from '../scanners/index.js';
 import type { LoadedWorkspace } from '../workspace/index.js';
 import type { AssessmentContext, AssetEvidence } from './assessment-context.js';
 import { blastRadiusOf } from './blast-radius.js';
+import { indexModelRegistry } from './checks/model-registry-evidence.js';
 import { assertChecksExist, evaluateControl } from './control-evaluator.js';
 import type { EvaluatedControl } from './control-evaluator.js';
 import { answerQuestions } from './question-answers.js';
@@ -44,6 +46,11 @@ export interface AssessOptions {
   readonly signal?: AbortSignal;
   readonly onScanPlanned?: (total: number) => void;
   readonly onScanDone?: (item: ScanPlanItem, run: ScannerRun) => void;
+  /**
+   * Model registry records (read from the store by the caller): evidence for the model-integrity,
+   * model-access and model-vulnerability controls. Without it, those judge declarations only.
+   */
+  readonly modelRegistry?: ModelRegistryEvidence;
 }
 
 export async function assess(loaded: LoadedWorkspace, options: AssessOptions = {}): Promise<AssessmentResult> {
@@ -94,6 +101,7 @@ export async function assess(loaded: LoadedWorkspace, options: AssessOptions = {
     evidenceProviders: new Set(options.registry?.list().map((s) => s.evidenceKind) ?? []),
     scanned: scan,
     scannerRuns: scanRuns,
+    ...(options.modelRegistry !== undefined && { modelRegistry: indexModelRegistry(options.modelRegistry, workspace.assets) }),
   };
 
   const controlsById = new Map<string, Control>(catalog.controls.map((c) => [c.id, c]));

@@ -11,6 +11,10 @@ import { DATA_CHECKS } from './checks/data-checks.js';
 import { ORGANISATION_CHECKS } from './checks/organisation-checks.js';
 import { SYSTEM_CHECKS } from './checks/system-checks.js';
 import type { Check, RiskCategory } from './checks/check-types.js';
+import { registryScan } from './checks/model-registry-evidence.js';
+
+/** The model scanner's evidence kind, which registry scans also provide. */
+const MODEL_SCAN_EVIDENCE = 'scan:models';
 
 export const CHECKS: Readonly<Record<string, Check>> = { ...DATA_CHECKS, ...SYSTEM_CHECKS, ...ORGANISATION_CHECKS };
 
@@ -74,8 +78,9 @@ function evaluateEvidence(ctx: AssessmentContext, control: Control, asset: Asset
   const found = byAsset?.get(asset.id);
   if (found === undefined) {
     if (!ctx.scanned) return { status: 'needs-evidence', reason: `${kind} was not run (scans were turned off)`, evidence: [] };
-    // The scanner ran but had nothing to scan for this asset (e.g. its location is a remote URI).
-    return { status: 'not-applicable', reason: `nothing local to scan for ${kind}`, evidence: [] };
+    // The scanner had nothing to examine for this asset (a remote URI for a file scanner; no
+    // opt-in for live probes): the control is judged by its other evaluations.
+    return { status: 'not-applicable', reason: `no ${kind} evidence for this asset`, evidence: [] };
   }
   if (found.error !== undefined) return { status: 'needs-evidence', reason: `${found.scanner} scan failed: ${found.error}`, evidence: [] };
   const relevant = found.findings.filter((f) => f.controls === undefined || f.controls.includes(control.id));
@@ -108,8 +113,16 @@ function evaluateOne(ctx: AssessmentContext, control: Control, asset: Asset | un
       const check = CHECKS[e.check] as Check;
       return check(ctx, asset);
     }
-    case 'evidence':
-      return evaluateEvidence(ctx, control, asset, e.evidence, e.fail_on);
+    case 'evidence': {
+      const scanned = evaluateEvidence(ctx, control, asset, e.evidence, e.fail_on);
+      if (e.evidence !== MODEL_SCAN_EVIDENCE || asset === undefined) return scanned;
+      // The registry's latest scan of the versions that run (or would run next) is evidence too.
+      const registry = registryScan(ctx, asset, e.fail_on);
+      if (registry === undefined) return scanned;
+      const fromRegistry: Partial = { status: registry.status, reason: registry.reason, evidence: registry.evidence, ...(registry.severity !== undefined && { severity: registry.severity }) };
+      if (scanned.status === 'not-applicable' || scanned.status === 'needs-evidence') return fromRegistry;
+      return combine([scanned, fromRegistry]);
+    }
     case 'attestation':
       return evaluateAttestation(ctx, control, asset, e.review_interval_days);
   }

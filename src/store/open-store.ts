@@ -9,6 +9,7 @@ import { WardenError, describeError } from '../domain/index.js';
 import type { StoreAdapter } from './adapter.js';
 import { InCodeMigrationProvider, SCHEMA_LOCK_TABLE, SCHEMA_VERSION_TABLE } from './migrations/index.js';
 import { createPostgresAdapter } from './postgres/index.js';
+import { createModelRegistryStore } from './model-registry-repository.js';
 import { createRunRepository } from './run-repository.js';
 import type { Database } from './schema.js';
 import { createSqliteAdapter } from './sqlite/index.js';
@@ -34,6 +35,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     dialect: adapter.dialect,
     db,
     runs: createRunRepository(db, adapter),
+    models: createModelRegistryStore(db, adapter),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

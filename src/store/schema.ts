@@ -46,7 +46,113 @@ export interface RunFindingsTable {
   message: string;
 }
 
+/**
+ * Model registry tables (migration 0002). Every row carries the workspace (organisation) name so
+ * that one PostgreSQL database can serve several workspaces, as runs do. Lists and documents are
+ * JSON text. The decision tables (scans, reviews, promotions, exceptions, exports) are
+ * append-only: the database itself refuses UPDATE and DELETE on them.
+ */
+export interface ModelVersionsTable {
+  seq: Generated<number>;
+  workspace: string;
+  name: string;
+  version: string;
+  asset_id: string | null;
+  source_path: string;
+  /** 1 when the model is a single file, 0 for a folder. */
+  single_file: number;
+  files: string;
+  file_count: number;
+  /** bigint: PostgreSQL hands it back as a string. */
+  total_bytes: number | string;
+  manifest_digest: string;
+  signature_path: string | null;
+  signature_sha256: string | null;
+  signature_check: string;
+  training_datasets: string;
+  data_clients: string;
+  metrics: string;
+  owner: string;
+  stage: string;
+  registered_by: string;
+  registered_at: string;
+}
+
+export interface ModelScansTable {
+  seq: Generated<number>;
+  workspace: string;
+  name: string;
+  version: string;
+  trigger: string;
+  target_path: string;
+  scanned_at: string;
+  actor: string | null;
+  error: string | null;
+  counts: string;
+  highest: string | null;
+  unscannable: number;
+  findings: string;
+}
+
+export interface ModelReviewsTable {
+  seq: Generated<number>;
+  workspace: string;
+  name: string;
+  version: string;
+  decision: string;
+  actor: string;
+  note: string;
+  at: string;
+}
+
+export interface ModelPromotionsTable {
+  seq: Generated<number>;
+  workspace: string;
+  name: string;
+  version: string;
+  from_stage: string;
+  to_stage: string;
+  decision: string;
+  actor: string;
+  at: string;
+  target_clients: string;
+  reasons: string;
+  checks: string;
+  artifact_path: string | null;
+}
+
+export interface ModelExceptionsTable {
+  seq: Generated<number>;
+  workspace: string;
+  name: string;
+  version: string;
+  client: string;
+  data_clients: string;
+  approved_by: string;
+  reason: string;
+  expires_on: string;
+  recorded_at: string;
+}
+
+export interface ModelExportsTable {
+  seq: Generated<number>;
+  workspace: string;
+  name: string;
+  version: string;
+  decision: string;
+  actor: string;
+  at: string;
+  destination: string;
+  reasons: string;
+}
+
 export interface Database {
   runs: RunsTable;
   run_findings: RunFindingsTable;
+  model_versions: ModelVersionsTable;
+  model_scans: ModelScansTable;
+  model_reviews: ModelReviewsTable;
+  model_promotions: ModelPromotionsTable;
+  model_exceptions: ModelExceptionsTable;
+  model_exports: ModelExportsTable;
 }

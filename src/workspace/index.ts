@@ -8,6 +8,10 @@ export {
   formatFieldPath,
 } from './workspace-loader.js';
 export type { LoadedWorkspace, WorkspaceProblem } from './workspace-loader.js';
-export { crossCheckWorkspace, EVERYONE, ROLE_PREFIX } from './workspace-references.js';
+export { crossCheckWorkspace, workspaceRelativeProblem, EVERYONE, ROLE_PREFIX } from './workspace-references.js';
+export { checkWorkspaceFiles, trustedKeyFiles } from './workspace-files.js';
+export type { TrustedKeyFiles } from './workspace-files.js';
 export type { ReferenceProblem } from './workspace-references.js';
 export { workspaceTemplate, workspaceJsonSchema } from './workspace-template.js';
+export { accessAdmits, modelAccessList, findPerson, modelAssetNamed } from './workspace-access.js';
+export type { ModelAccessList } from './workspace-access.js';

@@ -11,7 +11,9 @@ import { LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yam
 import type { Document } from 'yaml';
 import { WardenError, workspaceSchema } from '../domain/index.js';
 import type { Workspace } from '../domain/index.js';
+import { checkWorkspaceFiles } from './workspace-files.js';
 import { crossCheckWorkspace } from './workspace-references.js';
+import type { ReferenceProblem } from './workspace-references.js';
 
 export const WORKSPACE_FILE_NAMES = ['warden.yaml', 'warden.yml'] as const;
 /** A governance file is small; anything larger is a mistake or an attack on the parser. */
@@ -95,7 +97,10 @@ export async function loadWorkspace(dirOrFile: string): Promise<LoadedWorkspace>
   const bytes = await readFile(file);
   const text = bytes.toString('utf8');
   const { workspace, assetLines } = parseWorkspaceDocument(text, file);
-  return { workspace, dir: dirname(file), file, digest: createHash('sha256').update(bytes).digest('hex'), assetLines };
+  const dir = dirname(file);
+  const fileProblems = await checkWorkspaceFiles(workspace, dir);
+  if (fileProblems.length > 0) throw workspaceInvalid(file, locateProblems(text, file, fileProblems));
+  return { workspace, dir, file, digest: createHash('sha256').update(bytes).digest('hex'), assetLines };
 }
 
 /** Parses and validates workspace text; `file` is used only in messages. */
@@ -211,6 +216,16 @@ function parseWorkspacePrecisely(text: string, file: string): { workspace: Works
   const assetLines = new Map<string, number>();
   parsed.data.assets.forEach((asset, i) => assetLines.set(asset.id, position(locate(doc, ['assets', i])).line));
   return { workspace: parsed.data, assetLines };
+}
+
+/** Positions for problems found after a successful parse (file checks). */
+function locateProblems(text: string, file: string, problems: readonly ReferenceProblem[]): WorkspaceProblem[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  return problems.map((p) => {
+    const pos = lineCounter.linePos(locate(doc, p.path));
+    return { file, line: pos.line, column: pos.col, field: formatFieldPath(p.path), message: p.message };
+  });
 }
 
 function describeIssue(message: string, code: string, keys: readonly string[]): string {

@@ -4,8 +4,12 @@
  * governance file silently weakens a control (an access entry for a person who left, lineage to
  * a dataset nobody declared), so each one is an error.
  */
+import { posix } from 'node:path';
 import { loadCatalog } from '../catalog/index.js';
+import { MODEL_PERMISSIONS } from '../domain/index.js';
 import type { Workspace } from '../domain/index.js';
+
+const { normalize } = posix;
 
 export interface ReferenceProblem {
   readonly path: readonly (string | number)[];
@@ -62,6 +66,16 @@ export function crossCheckWorkspace(ws: Workspace): ReferenceProblem[] {
       const problem = checkAccessEntry(entry, people, roles);
       if (problem !== undefined) problems.push({ path: ['assets', i, 'controls', 'access', j], message: problem });
     });
+    const modelAccess = asset.controls?.model_access;
+    if (modelAccess !== undefined && asset.kind !== 'model' && asset.kind !== 'model-registry') {
+      problems.push({ path: ['assets', i, 'controls', 'model_access'], message: `model_access applies to model and model-registry assets, not ${asset.kind}` });
+    }
+    for (const permission of MODEL_PERMISSIONS) {
+      modelAccess?.[permission]?.forEach((entry, j) => {
+        const problem = checkAccessEntry(entry, people, roles);
+        if (problem !== undefined) problems.push({ path: ['assets', i, 'controls', 'model_access', permission, j], message: problem });
+      });
+    }
     for (const edge of ['derived_from', 'trained_on', 'reads'] as const) {
       asset.lineage?.[edge]?.forEach((target, j) => {
         if (!assets.has(target)) {
@@ -86,12 +100,47 @@ export function crossCheckWorkspace(ws: Workspace): ReferenceProblem[] {
       if (!assets.has(id)) problems.push({ path: ['attestations', i, 'assets', j], message: `unknown asset "${id}"` });
     });
   });
+  checkTrustedKeys(ws, people, problems);
   ws.exceptions.forEach((e, i) => {
     if (!catalog.hasControl(e.control)) problems.push({ path: ['exceptions', i, 'control'], message: `unknown control "${e.control}"` });
     if (!assets.has(e.asset)) problems.push({ path: ['exceptions', i, 'asset'], message: `unknown asset "${e.asset}"` });
     if (!people.has(e.approved_by)) problems.push({ path: ['exceptions', i, 'approved_by'], message: `unknown person "${e.approved_by}"` });
   });
   return problems;
+}
+
+function checkTrustedKeys(ws: Workspace, people: ReadonlyMap<string, number>, problems: ReferenceProblem[]): void {
+  const keys = ws.model_signing?.trusted_keys ?? [];
+  const seen = new Map<string, number>();
+  keys.forEach((key, i) => {
+    const at = ['model_signing', 'trusted_keys', i];
+    const first = seen.get(key.id);
+    if (first !== undefined) problems.push({ path: [...at, 'id'], message: `duplicate id "${key.id}" (first declared at model_signing.trusted_keys[${first}])` });
+    else seen.set(key.id, i);
+    if (key.owner !== undefined && !people.has(key.owner)) problems.push({ path: [...at, 'owner'], message: `unknown person "${key.owner}"` });
+    if (key.public_key !== undefined) {
+      const problem = workspaceRelativeProblem(key.public_key);
+      if (problem !== undefined) problems.push({ path: [...at, 'public_key'], message: problem });
+    }
+    key.certificate_chain?.forEach((path, j) => {
+      const problem = workspaceRelativeProblem(path);
+      if (problem !== undefined) problems.push({ path: [...at, 'certificate_chain', j], message: problem });
+    });
+  });
+}
+
+/**
+ * Trust anchors must live inside the workspace, so that they are reviewed and versioned with
+ * warden.yaml: an absolute path or one climbing out with ".." would let a file nobody reviews
+ * decide what production accepts.
+ */
+export function workspaceRelativeProblem(path: string): string | undefined {
+  const slashed = path.replace(/\\/g, '/');
+  if (slashed.startsWith('/') || /^[a-z]:\//i.test(slashed)) return `"${path}" must be a path relative to the workspace folder`;
+  const normalised = normalize(slashed);
+  if (normalised === '..' || normalised.startsWith('../')) return `"${path}" points outside the workspace folder`;
+  if (normalised === '.') return `"${path}" names the workspace folder, not a file`;
+  return undefined;
 }
 
 function checkAccessEntry(entry: string, people: ReadonlyMap<string, number>, roles: ReadonlySet<string>): string | undefined {

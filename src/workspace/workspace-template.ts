@@ -66,6 +66,13 @@ attestations: []
 
 # Exceptions: an accepted risk for one asset and control, with an approver and an expiry.
 exceptions: []
+
+# Model signing keys the deployment gate trusts ('warden model promote' accepts only models
+# signed by one of them). Paths are relative to this folder. Model assets say who may promote
+# them with controls.model_access: { read: [...], export: [...], promote: [...], review: [...] }.
+# model_signing:
+#   trusted_keys:
+#     - { id: release-2026, public_key: keys/model-signing.pub.pem, owner: owner }
 `;
 }
 

@@ -2,13 +2,17 @@
  * `warden assess [DIR]`: the one-day assessment of a workspace, kept in the store.
  */
 import type { Command } from 'commander';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { AssessmentResult, RuleDescriptor } from '../../domain/index.js';
+import { isWardenError } from '../../domain/index.js';
+import type { AssessmentResult, ModelRegistryEvidence, RuleDescriptor } from '../../domain/index.js';
 import { loadCatalog } from '../../catalog/index.js';
 import { assess } from '../../engine/index.js';
+import { checkStagedArtifacts } from '../../registry/index.js';
 import { createDefaultRegistry } from '../../scanners/index.js';
 import type { ScannerRegistry } from '../../scanners/index.js';
 import { DATABASE_URL_ENV, openStore, redactDatabaseUrl, resolveStoreOptions } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { loadWorkspace } from '../../workspace/index.js';
 import type { LoadedWorkspace } from '../../workspace/index.js';
 import { Progress } from '../cli-io.js';
@@ -37,33 +41,57 @@ export function assessmentRules(registry: ScannerRegistry): RuleDescriptor[] {
   return [...registry.list().flatMap((s) => s.rules), ...controls];
 }
 
-/** Loads, assesses and (unless told not to) stores; returns the result. */
+/**
+ * Loads, assesses and (unless told not to) stores; returns the result. The model registry's
+ * records are read from the store first and handed to the engine as evidence (with scans on, the
+ * staged and production copies are re-hashed too): the CLI gathers, the engine judges.
+ */
 export async function runAssessment(io: CliIO, dir: string, options: AssessRunOptions): Promise<{ result: AssessmentResult; loaded: LoadedWorkspace }> {
   const loaded = await loadWorkspace(resolve(io.cwd, dir));
-  const progress = new Progress(io.stderr, !options.quiet);
-  let total = 0;
-  let done = 0;
-  const result = await assess(loaded, {
-    registry: options.registry ?? createDefaultRegistry(),
-    scan: options.scan,
-    onScanPlanned: (n) => {
-      total = n;
-    },
-    onScanDone: (item) => {
-      done += 1;
-      progress.update(`scanning ${done}/${total}: ${item.scanner.name} ${item.asset.id}`);
-    },
-  });
-  progress.done();
-  if (options.store) {
-    const store = await openStore(resolveStoreOptions(loaded.dir, io.env));
-    try {
-      await store.runs.save(result);
-    } finally {
-      await store.close();
+  const storeOptions = resolveStoreOptions(loaded.dir, io.env);
+  // With --no-store nothing may be created: an SQLite file that does not exist yet is not opened.
+  const readable = options.store || storeOptions.sqlitePath === undefined || (await stat(storeOptions.sqlitePath).catch(() => null)) !== null;
+  let store: Store | undefined;
+  let modelRegistry: ModelRegistryEvidence | undefined;
+  try {
+    if (readable) {
+      try {
+        store = await openStore(storeOptions);
+        modelRegistry = await readModelRegistry(store, loaded, options.scan);
+      } catch (error) {
+        if (options.store || !isWardenError(error)) throw error;
+        io.stderr.write(`warden: warning: the model registry could not be read (${error.message}); model controls are judged from declarations only\n`);
+      }
     }
+    const progress = new Progress(io.stderr, !options.quiet);
+    let total = 0;
+    let done = 0;
+    const result = await assess(loaded, {
+      registry: options.registry ?? createDefaultRegistry(),
+      scan: options.scan,
+      ...(modelRegistry !== undefined && { modelRegistry }),
+      onScanPlanned: (n) => {
+        total = n;
+      },
+      onScanDone: (item) => {
+        done += 1;
+        progress.update(`scanning ${done}/${total}: ${item.scanner.name} ${item.asset.id}`);
+      },
+    });
+    progress.done();
+    if (options.store && store !== undefined) await store.runs.save(result);
+    return { result, loaded };
+  } finally {
+    await store?.close();
   }
-  return { result, loaded };
+}
+
+/** The workspace's registry records, or undefined when it holds none (declarations are judged then). */
+async function readModelRegistry(store: Store, loaded: LoadedWorkspace, scan: boolean): Promise<ModelRegistryEvidence | undefined> {
+  const evidence = await store.models.forWorkspace(loaded.workspace.organisation.name).evidence();
+  if (evidence.versions.length === 0) return undefined;
+  if (!scan) return evidence;
+  return { ...evidence, artifactChecks: await checkStagedArtifacts(loaded.dir, evidence) };
 }
 
 /** Where runs are kept, for messages: never the database password. */

@@ -4,10 +4,14 @@
  * internet-facing one is an open door.
  */
 import type { Asset, EvidenceRef, Severity } from '../../domain/index.js';
+import { EVERYONE, modelAccessList } from '../../workspace/index.js';
 import { effectiveClassification, expandAccess, isSensitive, listNames, plural } from '../assessment-context.js';
 import { bySensitivity } from './data-checks.js';
+import { modelPermissionProblems, registryIntegrity } from './model-registry-evidence.js';
 import { declared, gap, notApplicable, pass, worstOf } from './check-types.js';
 import type { Check, RiskCategory } from './check-types.js';
+
+const everyoneIn = (entries: readonly string[] | undefined): boolean => entries?.includes(EVERYONE) === true;
 
 type Problem = { reason: string; severity: Severity; status: 'fail' | 'partial'; category?: RiskCategory };
 
@@ -43,15 +47,33 @@ export const modelAccessCheck: Check = (ctx, asset) => {
   } else {
     const { everyone, people } = expandAccess(ctx, entries);
     evidence.push(declared(asset, 'controls.access', `${plural(people.length, 'person', 'people')}`));
-    if (everyone) problems.push({ reason: 'everyone may read and export the model', severity: bySensitivity(effective, 'high', 'medium', 'low'), status: 'fail', category: 'overly-broad-access' });
+    // `model_access.read` / `.export`, when declared, say more precisely who may read and export.
+    const readAll = everyoneIn(modelAccessList(asset, 'read').entries);
+    const exportAll = everyoneIn(modelAccessList(asset, 'export').entries);
+    if (everyone || readAll || exportAll) {
+      const what = readAll && exportAll ? 'read and export' : exportAll ? 'export' : readAll ? 'read' : '';
+      if (what !== '') problems.push({ reason: `everyone may ${what} the model`, severity: bySensitivity(effective, 'high', 'medium', 'low'), status: 'fail', category: 'overly-broad-access' });
+    }
+  }
+  if (asset.kind !== 'inference-endpoint') {
+    const permissions = modelPermissionProblems(ctx, asset, bySensitivity(effective, 'high', 'medium', 'low'));
+    problems.push(...permissions.problems);
+    evidence.push(...permissions.evidence);
   }
   return worstOf(problems, evidence) ?? pass('access limited to named people and authenticated', evidence);
 };
 
-export const modelSignedCheck: Check = (_ctx, asset) => {
+export const modelSignedCheck: Check = (ctx, asset) => {
   if (asset === undefined) return notApplicable('applies to assets');
   const signed = asset.controls?.signed;
-  const evidence = [declared(asset, 'controls.signed', signed === undefined ? 'not declared' : String(signed))];
+  const declaredEvidence = declared(asset, 'controls.signed', signed === undefined ? 'not declared' : String(signed));
+  // Registry records are facts; the declaration is a claim, used only when there are none.
+  const registry = registryIntegrity(ctx, asset);
+  if (registry !== undefined) {
+    const evidence = [...registry.evidence, declaredEvidence];
+    return worstOf(registry.problems, evidence) ?? pass(registry.passReason, evidence);
+  }
+  const evidence = [declaredEvidence];
   if (signed === true) return pass('artefacts are signed (declared; verified by the registry at promotion)', evidence);
   return gap('fail', 'model artefacts are not signed: tampering between training and serving would go unnoticed', asset.environment === 'production' ? 'high' : 'medium', evidence);
 };
