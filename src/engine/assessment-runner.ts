@@ -27,6 +27,7 @@ import type { ScannerRegistry } from '../scanners/index.js';
 import type { LoadedWorkspace } from '../workspace/index.js';
 import type { AssessmentContext, AssetEvidence } from './assessment-context.js';
 import { blastRadiusOf } from './blast-radius.js';
+import { linkEvidence } from './linked-evidence.js';
 import { indexModelRegistry } from './checks/model-registry-evidence.js';
 import { assertChecksExist, evaluateControl } from './control-evaluator.js';
 import type { EvaluatedControl } from './control-evaluator.js';
@@ -75,6 +76,8 @@ export async function assess(loaded: LoadedWorkspace, options: AssessOptions = {
     scanRuns = out.runs;
     scanFindings = out.findings;
     evidence = out.evidence;
+    // A repository's infrastructure code speaks for the buckets and servers it defines.
+    linkEvidence(evidence, workspace.assets);
   }
 
   const graph = LineageGraph.fromWorkspace(workspace);

@@ -69,6 +69,27 @@ function evaluateAttestation(ctx: AssessmentContext, control: Control, asset: As
   return { status: 'pass', reason: `attested on ${latest.on} by ${latest.by}`, evidence };
 }
 
+/** Scanner rules that prove a service or notebook is open to anyone who can reach it. */
+const EXPOSURE_RULE = /^(?:iac\/(?:ingress-open-ai-port|jupyter-no-auth|compose-ai-port-all-interfaces|k8s-exposed-ai-service|sagemaker-direct-internet|vertex-workbench-public-ip|azureml-public-network)|probe\/.*unauthenticated)/;
+const PUBLIC_STORAGE_RULE = /^iac\/storage-public-(?:acl|policy|network)$/;
+
+/**
+ * The risk category that puts a scanner-proven gap where it belongs in the ranking: a proven
+ * open door ranks with the exposed development environments, a public bucket with public
+ * storage, a leaked credential with credential leakage. Personal data found by the secrets
+ * scanner is data exposure, not a leaked credential.
+ */
+function categoryOfFindings(kind: string, failing: readonly { ruleId: string }[]): RiskCategory | undefined {
+  if (failing.some((f) => EXPOSURE_RULE.test(f.ruleId))) return 'exposed-dev-environment';
+  if (failing.some((f) => PUBLIC_STORAGE_RULE.test(f.ruleId))) return 'public-storage';
+  if (kind === 'scan:secrets' && failing.some((f) => !f.ruleId.startsWith('secrets/pii-'))) return 'credential-leakage';
+  return undefined;
+}
+
+function optionalCategory(category: RiskCategory | undefined): { category?: RiskCategory } {
+  return category === undefined ? {} : { category };
+}
+
 function evaluateEvidence(ctx: AssessmentContext, control: Control, asset: Asset | undefined, kind: string, failOn: Severity): Partial {
   if (!ctx.evidenceProviders.has(kind)) {
     return { status: 'needs-evidence', reason: `no installed scanner provides ${kind} evidence`, evidence: [] };
@@ -98,7 +119,7 @@ function evaluateEvidence(ctx: AssessmentContext, control: Control, asset: Asset
       reason: `${found.scanner} found ${plural(failing.length, 'problem')} at or above ${failOn} (${listNames(rules, 3)})`,
       evidence,
       severity: worst,
-      ...(kind === 'scan:secrets' && { category: 'credential-leakage' as const }),
+      ...optionalCategory(categoryOfFindings(kind, failing)),
     };
   }
   if (found.unscannable > 0) {

@@ -10,3 +10,5 @@ export { PRIORITY_CATEGORIES } from './checks/check-types.js';
 export type { RiskCategory, CheckOutcome, Check } from './checks/check-types.js';
 export { diffRuns } from './run-diff.js';
 export type { RunDiff, ControlChange, ScoreDelta, PillarDelta } from './run-diff.js';
+export { linkEvidence, storageNameOfLocation } from './linked-evidence.js';
+export type { AssetEvidence } from './assessment-context.js';

@@ -64,6 +64,10 @@ describe('demo workspace', () => {
     // The MLflow rule open to the VPN only and the loopback-bound compose service are not findings.
     assert.equal(iac.some((f) => /5000/.test(f.message)), false);
     assert.equal(control('WD-INFRA-02', 'ml-platform-repo')?.status, 'fail');
+    // The firewall tagged warden-asset = research-notebooks is evidence about that server too.
+    const server = control('WD-INFRA-02', 'research-notebooks');
+    assert.equal(server?.status, 'fail', server?.reason);
+    assert.match(server?.reason ?? '', /iac\/ingress-open-ai-port/);
   });
 
   it('reports the notebook\'s leaked key and patient data, masked, against secrets and classification controls', async () => {

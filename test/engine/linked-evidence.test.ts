@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Asset, Finding } from '../../src/domain/index.js';
-import { linkEvidence, storageNameOfLocation } from '../../src/engine/linked-evidence.js';
-import type { AssetEvidence } from '../../src/engine/assessment-context.js';
+import { linkEvidence, storageNameOfLocation } from '../../src/engine/index.js';
+import type { AssetEvidence } from '../../src/engine/index.js';
 
 function finding(ruleId: string, properties: Record<string, string>): Finding {
   return { ruleId, severity: 'high', message: ruleId, location: { path: 'infra/main.tf', line: 3 }, fingerprint: ruleId, source: 'iac', asset: 'repo', properties };

@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { formatBytes } from './model-registry-render.js';
 import { WardenError, isWardenError } from '../../domain/index.js';
 import { resolveIgnorePath, signModel, verifyModel } from '../../registry/index.js';
 import type { SignerIdentity, VerifyModelResult } from '../../registry/index.js';
@@ -41,17 +42,6 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
     throw new WardenError('USAGE', `${flag} must be a positive integer, got ${value}`);
   }
   return Number(value);
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function plural(count: number, word: string): string {
