@@ -1,9 +1,10 @@
 /**
  * Assessment runs, written once for every dialect. A run is one `runs` row (summary columns for
- * listing, the whole result as JSON for `get`) plus one `run_findings` row per finding, inserted
+ * listing, the result without its long lists as JSON), its long lists in compressed pages
+ * (`run_parts`, see run-parts.ts), and one `run_findings` row per finding for lookups, inserted
  * in batches sized to the dialect's bind-parameter limit, all in one transaction.
  */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { WardenError, describeError, isWardenError } from '../domain/index.js';
 import type { AssessmentResult } from '../domain/index.js';
 import type { StoreAdapter } from './adapter.js';
@@ -17,8 +18,13 @@ import {
   toRunSummary,
   validateForSave,
 } from './run-rows.js';
-import type { Database } from './schema.js';
+import type { Database, RunPartsTable } from './schema.js';
+import { PART_ENCODING, assemble, pagesOf, skeletonOf } from './run-parts.js';
 import type { RunGetOptions, RunListOptions, RunRepository, RunSummary } from './types.js';
+
+/** Pages per INSERT statement, and compressed bytes per statement, whichever comes first. */
+const PART_ROWS_PER_BATCH = 64;
+const PART_BYTES_PER_BATCH = 16 << 20;
 
 /** How many candidates an ambiguous prefix lists. */
 const MAX_CANDIDATES = 10;
@@ -35,13 +41,24 @@ export function createRunRepository(db: Kysely<Database>, adapter: Pick<StoreAda
   const load = async (id: string): Promise<AssessmentResult> => {
     const row = await db.selectFrom('runs').select(['id', 'result']).where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new WardenError('RUN_NOT_FOUND', `no assessment run ${id}`, { details: { ref: id } });
-    return parseStoredResult(row.id, row.result);
+    const skeleton = parseStoredResult(row.id, row.result);
+    // Runs stored before migration 0003 have no pages and hold everything in `result`.
+    const pages = await db
+      .selectFrom('run_parts')
+      .select(['part', 'page', 'items', 'encoding', 'body'])
+      .where('run_id', '=', id)
+      .orderBy('part')
+      .orderBy('page')
+      .execute();
+    return pages.length === 0 ? skeleton : assemble(row.id, skeleton, pages);
   };
 
   return {
     async save(result: AssessmentResult): Promise<void> {
       const createdAt = validateForSave(result);
-      const json = JSON.stringify(result);
+      // The long lists go to run_parts page by page: the whole result as one JSON string would
+      // exceed what a JavaScript string may hold for a large organisation.
+      const json = JSON.stringify(skeletonOf(result));
       const runRow = toRunRow(result, createdAt, json, new Date().toISOString());
       await guard('save', adapter.dialect, () =>
         db.transaction().execute(async (trx) => {
@@ -52,6 +69,18 @@ export function createRunRepository(db: Kysely<Database>, adapter: Pick<StoreAda
             });
           }
           await trx.insertInto('runs').values(runRow).execute();
+          let batch: Insertable<RunPartsTable>[] = [];
+          let batchBytes = 0;
+          for (const page of pagesOf(result)) {
+            batch.push({ run_id: result.id, part: page.part, page: page.page, items: page.items, encoding: PART_ENCODING, body: page.body });
+            batchBytes += page.body.byteLength;
+            if (batch.length >= PART_ROWS_PER_BATCH || batchBytes >= PART_BYTES_PER_BATCH) {
+              await trx.insertInto('run_parts').values(batch).execute();
+              batch = [];
+              batchBytes = 0;
+            }
+          }
+          if (batch.length > 0) await trx.insertInto('run_parts').values(batch).execute();
           const findings = result.findings;
           for (let start = 0; start < findings.length; start += rowsPerBatch) {
             const end = Math.min(start + rowsPerBatch, findings.length);

@@ -28,7 +28,10 @@ export interface RunsTable {
   gaps_medium: number;
   gaps_low: number;
   gaps_info: number;
-  /** The whole AssessmentResult as JSON. Kept last so list queries never touch it. */
+  /**
+   * The AssessmentResult as JSON. Since migration 0003 its long lists are empty here and live in
+   * run_parts; older runs hold everything. Kept last so list queries never touch it.
+   */
   result: string;
 }
 
@@ -146,9 +149,22 @@ export interface ModelExportsTable {
   reasons: string;
 }
 
+/** A page of one of a run's long lists (migration 0003): gzip-compressed JSON of an array. */
+export interface RunPartsTable {
+  run_id: string;
+  /** Which list: assets, controls, gaps, findings or scanners. */
+  part: string;
+  page: number;
+  items: number;
+  /** `gzip+json`; anything else is refused on read. */
+  encoding: string;
+  body: Uint8Array;
+}
+
 export interface Database {
   runs: RunsTable;
   run_findings: RunFindingsTable;
+  run_parts: RunPartsTable;
   model_versions: ModelVersionsTable;
   model_scans: ModelScansTable;
   model_reviews: ModelReviewsTable;

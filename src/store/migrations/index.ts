@@ -7,12 +7,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../types.js';
 import { migration0001Runs } from './0001-runs.js';
 import { migration0002ModelRegistry } from './0002-model-registry.js';
+import { migration0003RunParts } from './0003-run-parts.js';
 import type { StoreMigration } from './migration.js';
 
 export type { MigrationContext, StoreMigration } from './migration.js';
 export { APPEND_ONLY_TABLES } from './0002-model-registry.js';
 
-export const STORE_MIGRATIONS: readonly StoreMigration[] = [migration0001Runs, migration0002ModelRegistry];
+export const STORE_MIGRATIONS: readonly StoreMigration[] = [migration0001Runs, migration0002ModelRegistry, migration0003RunParts];
 
 /** Kysely's Migrator keeps the applied migrations (the schema version) in this table. */
 export const SCHEMA_VERSION_TABLE = 'warden_schema_version';
