@@ -13,12 +13,29 @@
 const STREAM_ARRAY_MIN = 64;
 /** Objects and short arrays are descended into this deep, looking for long arrays. */
 const MAX_DESCENT = 4;
-const BATCH_CHARS = 1 << 16;
+/** Elements serialised per JSON.stringify call when a long array is streamed. */
+const BATCH_ITEMS = 64;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/**
+ * The elements of `items` as JSON.stringify(…, null, 2) would print them `depth` levels deep:
+ * one call on the items wrapped in `depth - 1` arrays, whose bracket lines are then cut off.
+ * Letting JSON.stringify indent (rather than re-indenting each element's text) halves the cost.
+ */
+function elementsText(items: readonly unknown[], depth: number): string {
+  let wrapped: unknown = items;
+  for (let i = 1; i < depth; i += 1) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  let from = 0;
+  for (let i = 0; i < depth; i += 1) from = text.indexOf('\n', from) + 1;
+  let to = text.length;
+  for (let i = 0; i < depth; i += 1) to = text.lastIndexOf('\n', to - 1);
+  return text.slice(from, to);
 }
 
 function leaf(value: unknown, indent: string, inArray: boolean): string {
@@ -36,15 +53,12 @@ function* chunksOf(value: unknown, indent: string, depth: number, inArray: boole
   const inner = `${indent}  `;
   if (Array.isArray(value) && value.length > 0 && (value.length >= STREAM_ARRAY_MIN || depth < MAX_DESCENT)) {
     if (value.length >= STREAM_ARRAY_MIN) {
-      let batch = '[\n';
-      for (let i = 0; i < value.length; i += 1) {
-        batch += `${inner}${leaf(value[i], inner, true)}${i < value.length - 1 ? ',\n' : '\n'}`;
-        if (batch.length >= BATCH_CHARS) {
-          yield batch;
-          batch = '';
-        }
+      yield '[\n';
+      for (let start = 0; start < value.length; start += BATCH_ITEMS) {
+        const end = Math.min(value.length, start + BATCH_ITEMS);
+        yield `${elementsText(value.slice(start, end), inner.length / 2)}${end < value.length ? ',\n' : '\n'}`;
       }
-      yield `${batch}${indent}]`;
+      yield `${indent}]`;
       return;
     }
     yield '[\n';
