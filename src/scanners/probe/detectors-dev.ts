@@ -16,9 +16,9 @@
  */
 import { DEV_ENV, API_SECURITY, MODEL_ACCESS } from './probe-rules.js';
 import { asksForCredentials, isRecord, jsonOf, stringField, textOf } from './http-session.js';
-import type { HttpSession, ProbeResponse } from './http-session.js';
+import type { ProbeResponse } from './http-session.js';
 import { boundedVersion, observation } from './service-types.js';
-import type { DetectedService, Exposure, ServiceDetector } from './service-types.js';
+import type { Exposure, ServiceDetector } from './service-types.js';
 
 function bodyMentions(root: ProbeResponse, pattern: RegExp): boolean {
   return pattern.test(textOf(root).slice(0, 65536));

@@ -19,7 +19,6 @@ export interface KeywordHit {
 export class KeywordAutomaton {
   readonly keywords: readonly string[];
   readonly #classOf = new Uint8Array(256);
-  readonly #classCount: number;
   readonly #delta: Int32Array;
   /** First pre-multiplied state id that is an output state. */
   readonly #outputLimit: number;
@@ -47,7 +46,6 @@ export class KeywordAutomaton {
       const folded = b >= 65 && b <= 90 ? b + 32 : b;
       this.#classOf[b] = classIds.get(folded) ?? 0;
     }
-    this.#classCount = classCount;
 
     // Trie.
     const goto: Int32Array[] = [new Int32Array(classCount).fill(-1)];

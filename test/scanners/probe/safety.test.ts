@@ -34,7 +34,7 @@ describe('probe limits', () => {
 
   it('marks a body that stalls past the deadline as incomplete, never as a parsed answer', async () => {
     const server = await track(
-      listen((req, res) => {
+      listen((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"models": [');
       }),
