@@ -26,6 +26,12 @@ export interface AssetEvidence {
   readonly findings: readonly Finding[];
   readonly unscannable: number;
   readonly error?: string;
+  /**
+   * True when the scanner never examined this asset itself and these are only findings about it
+   * from another asset's scan (linked-evidence.ts): they can fail a control, but their absence
+   * proves nothing.
+   */
+  readonly linkedOnly?: boolean;
 }
 
 export interface AssessmentContext {
@@ -45,6 +51,8 @@ export interface AssessmentContext {
   readonly evidenceProviders: ReadonlySet<string>;
   /** Whether scanners were run in this assessment (`--no-scan` turns them off). */
   readonly scanned: boolean;
+  /** evidenceKind → the assets a registered scanner would examine (whether or not it ran). */
+  readonly plannedEvidence: ReadonlyMap<string, ReadonlySet<string>>;
   readonly scannerRuns: readonly ScannerRun[];
   /** Model registry records, when the caller read them from the store; undefined: not consulted. */
   readonly modelRegistry?: ModelRegistryIndex;

@@ -64,8 +64,15 @@ export async function assess(loaded: LoadedWorkspace, options: AssessOptions = {
   let scanRuns: ScannerRun[] = [];
   let scanFindings: Finding[] = [];
   let evidence = new Map<string, Map<string, AssetEvidence>>();
+  // What the registered scanners would examine: with scans off, only those assets wait for evidence.
+  const plan = options.registry === undefined ? [] : planScans(options.registry, workspace, dir);
+  const plannedEvidence = new Map<string, Set<string>>();
+  for (const item of plan) {
+    const ids = plannedEvidence.get(item.scanner.evidenceKind) ?? new Set<string>();
+    ids.add(item.asset.id);
+    plannedEvidence.set(item.scanner.evidenceKind, ids);
+  }
   if (scan && options.registry !== undefined) {
-    const plan = planScans(options.registry, workspace, dir);
     options.onScanPlanned?.(plan.length);
     const out = await runScanPlan(plan, {
       workspace,
@@ -103,6 +110,7 @@ export async function assess(loaded: LoadedWorkspace, options: AssessOptions = {
     evidence,
     evidenceProviders: new Set(options.registry?.list().map((s) => s.evidenceKind) ?? []),
     scanned: scan,
+    plannedEvidence,
     scannerRuns: scanRuns,
     ...(options.modelRegistry !== undefined && { modelRegistry: indexModelRegistry(options.modelRegistry, workspace.assets) }),
   };

@@ -98,7 +98,9 @@ function evaluateEvidence(ctx: AssessmentContext, control: Control, asset: Asset
   const byAsset = ctx.evidence.get(kind);
   const found = byAsset?.get(asset.id);
   if (found === undefined) {
-    if (!ctx.scanned) return { status: 'needs-evidence', reason: `${kind} was not run (scans were turned off)`, evidence: [] };
+    if (!ctx.scanned && ctx.plannedEvidence.get(kind)?.has(asset.id) === true) {
+      return { status: 'needs-evidence', reason: `${kind} was not run (scans were turned off)`, evidence: [] };
+    }
     // The scanner had nothing to examine for this asset (a remote URI for a file scanner; no
     // opt-in for live probes): the control is judged by its other evaluations.
     return { status: 'not-applicable', reason: `no ${kind} evidence for this asset`, evidence: [] };
@@ -121,6 +123,10 @@ function evaluateEvidence(ctx: AssessmentContext, control: Control, asset: Asset
       severity: worst,
       ...optionalCategory(categoryOfFindings(kind, failing)),
     };
+  }
+  if (found.linkedOnly === true) {
+    // Findings from another asset's scan can prove a problem here, never its absence.
+    return { status: 'not-applicable', reason: `no ${kind} finding about this asset at or above ${failOn}`, evidence: [] };
   }
   if (found.unscannable > 0) {
     return { status: 'partial', reason: `${plural(found.unscannable, 'input')} could not be scanned`, evidence, severity: 'low' };

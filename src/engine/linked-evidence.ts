@@ -67,6 +67,7 @@ export function linkEvidence(evidence: Map<string, Map<string, AssetEvidence>>, 
         findings: [...(previous?.findings ?? []), ...add.findings],
         unscannable: previous?.unscannable ?? 0,
         ...(previous?.error !== undefined && { error: previous.error }),
+        ...((previous === undefined || previous.linkedOnly === true) && { linkedOnly: true }),
       });
     }
   }

@@ -79,6 +79,8 @@ describe('assessment engine rules', () => {
   it('runs every registered scanner the assets call for and uses its findings as evidence', async () => {
     const registry = new ScannerRegistry();
     registry.register(fakeScanner('secrets', 'finds'));
+    // WD-INFRA-05 also weighs IaC evidence (credentials in plain env values): a clean one here.
+    registry.register(fakeScanner('iac', 'clean'));
     const loaded = workspace({ assets: [{ id: 'repo', kind: 'code-repository', owner: 'lead', location: './x.py' }, { id: 'remote', kind: 'code-repository', owner: 'lead', location: 'https://git.example/r' }] }, dir);
     const r = await assess(loaded, { now: NOW, registry });
     const c = r.controls.find((x) => x.controlId === 'WD-INFRA-05' && x.asset === 'repo');
@@ -87,14 +89,21 @@ describe('assessment engine rules', () => {
     assert.equal(r.controls.find((x) => x.controlId === 'WD-INFRA-05' && x.asset === 'remote')?.status, 'not-applicable');
     const f = r.findings.find((x) => x.source === 'secrets');
     assert.equal(f?.asset, 'repo');
-    assert.equal(r.scanners.length, 1);
-    assert.equal(r.scanners[0]?.findings, 1);
+    assert.equal(r.scanners.length, 2);
+    assert.equal(r.scanners.find((s) => s.scanner === 'secrets')?.findings, 1);
   });
 
   it('passes the evidence control when the scanner finds nothing', async () => {
     const registry = new ScannerRegistry();
     registry.register(fakeScanner('secrets', 'clean'));
-    const r = await assess(workspace({ assets: [{ id: 'repo', kind: 'code-repository', owner: 'lead', location: './x.py' }] }, dir), { now: NOW, registry });
+    const repo = { id: 'repo', kind: 'code-repository' as const, owner: 'lead', location: './x.py' };
+    // Without an IaC scanner installed, the IaC evidence of the control is still missing.
+    const partial = await assess(workspace({ assets: [repo] }, dir), { now: NOW, registry });
+    const pending = partial.controls.find((x) => x.controlId === 'WD-INFRA-05');
+    assert.equal(pending?.status, 'partial');
+    assert.match(pending?.reason ?? '', /no installed scanner provides scan:iac evidence/);
+    registry.register(fakeScanner('iac', 'clean'));
+    const r = await assess(workspace({ assets: [repo] }, dir), { now: NOW, registry });
     assert.equal(r.controls.find((x) => x.controlId === 'WD-INFRA-05')?.status, 'pass');
   });
 
@@ -111,8 +120,17 @@ describe('assessment engine rules', () => {
   it('asks for evidence when scans are turned off', async () => {
     const registry = new ScannerRegistry();
     registry.register(fakeScanner('secrets', 'finds'));
-    const r = await assess(workspace({ assets: [{ id: 'repo', kind: 'code-repository', owner: 'lead', location: './x.py' }] }, dir), { now: NOW, registry, scan: false });
-    assert.equal(r.controls.find((x) => x.controlId === 'WD-INFRA-05')?.status, 'needs-evidence');
+    registry.register(fakeScanner('iac', 'finds'));
+    const assets = [
+      { id: 'repo', kind: 'code-repository' as const, owner: 'lead', location: './x.py' },
+      { id: 'remote', kind: 'code-repository' as const, owner: 'lead', location: 'https://git.example/r' },
+    ];
+    const r = await assess(workspace({ assets }, dir), { now: NOW, registry, scan: false });
+    const local = r.controls.find((x) => x.controlId === 'WD-INFRA-05' && x.asset === 'repo');
+    assert.equal(local?.status, 'needs-evidence');
+    assert.match(local?.reason ?? '', /scan:secrets was not run \(scans were turned off\)/);
+    // Nothing would have been scanned for a remote repository: turning scans off changes nothing there.
+    assert.equal(r.controls.find((x) => x.controlId === 'WD-INFRA-05' && x.asset === 'remote')?.status, 'not-applicable');
     assert.equal(r.scanners.length, 0);
   });
 

@@ -42,5 +42,7 @@ describe('linked evidence', () => {
     assert.deepEqual(byAsset?.get('notebooks')?.findings.map((f) => f.ruleId), ['iac/ingress-open-ai-port']);
     assert.deepEqual(byAsset?.get('eu')?.findings.map((f) => f.ruleId), ['iac/encryption-at-rest-missing'], 'a finding linked twice to one asset counts once');
     assert.equal(links, 4);
+    assert.equal(byAsset?.get('raw')?.linkedOnly, true, 'not scanned itself: the links prove problems, not their absence');
+    assert.equal(byAsset?.get('repo')?.linkedOnly, undefined);
   });
 });

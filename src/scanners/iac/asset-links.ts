@@ -7,8 +7,9 @@
  * Values come from files under scan and are attacker-controlled: they are only ever compared
  * with the workspace's own asset ids and locations, never used as paths or in messages unquoted.
  */
-import type { CloudResource } from './iac-inventory.js';
+import type { CloudResource, ComposeService, K8sObject } from './iac-inventory.js';
 import { field, isMap, itemsOf, str } from './iac-model.js';
+import type { IacNode } from './iac-model.js';
 
 /** The attribute holding a storage resource's physical name, by resource type. */
 const STORAGE_NAME_ATTRIBUTE: Readonly<Record<string, string>> = {
@@ -52,4 +53,40 @@ export function assetTagOf(resource: CloudResource): string | undefined {
     }
   }
   return undefined;
+}
+
+/** A `warden-asset` entry of a label map, or of a compose label list (`- warden-asset=ID`). */
+function tagIn(labels: IacNode | undefined): string | undefined {
+  if (isMap(labels)) {
+    for (const key of ASSET_TAG_KEYS) {
+      const value = bounded(str(field(labels, key)));
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+  for (const item of itemsOf(labels)) {
+    const text = str(item);
+    const eq = text?.indexOf('=') ?? -1;
+    if (text !== undefined && eq > 0 && ASSET_TAG_KEYS.includes(text.slice(0, eq).trim())) {
+      const value = bounded(text.slice(eq + 1).trim());
+      if (value !== undefined) return value;
+    }
+  }
+  return undefined;
+}
+
+/** A compose service's `warden-asset` label (map or list form). */
+export function composeAssetTag(service: ComposeService): string | undefined {
+  return tagIn(field(service.body, 'labels'));
+}
+
+/** A Kubernetes object's `warden-asset` label or annotation (`metadata`). */
+export function k8sAssetTag(object: K8sObject): string | undefined {
+  const metadata = field(object.body, 'metadata');
+  return tagIn(field(metadata, 'labels')) ?? tagIn(field(metadata, 'annotations'));
+}
+
+/** `{ assetTag }` when there is one, to spread into a report. */
+export function withAssetTag(tag: string | undefined): { assetTag?: string } {
+  return tag === undefined ? {} : { assetTag: tag };
 }

@@ -4,6 +4,7 @@
  * running notebooks without any NetworkPolicy, and compose files publishing AI ports on every
  * host interface.
  */
+import { composeAssetTag, k8sAssetTag, withAssetTag } from './asset-links.js';
 import type { CheckContext } from './check-context.js';
 import type { K8sObject } from './iac-inventory.js';
 import { field, isMap, itemsOf, mapsOf, num, str, strings } from './iac-model.js';
@@ -87,6 +88,7 @@ export function checkKubernetesServices(context: CheckContext): void {
       key: `${service.file}|Service/${namespace}/${service.name}`,
       evidence: `type: ${type}`,
       resource: `Service/${service.name}`,
+      ...withAssetTag(k8sAssetTag(service) ?? (target === undefined ? undefined : k8sAssetTag(target.object))),
       ...(type === 'NodePort' && { severity: 'medium' as const }),
     });
   }
@@ -182,6 +184,7 @@ export function checkComposePorts(context: CheckContext): void {
         key: `${service.file}|${service.name}|${port.target.from}`,
         evidence: `ports: "${port.text}"`,
         resource: service.name,
+        ...withAssetTag(composeAssetTag(service)),
         ...(severity !== undefined && { severity }),
       });
     }

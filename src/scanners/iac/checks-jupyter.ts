@@ -7,6 +7,7 @@
  * Each "group" is what one server sees (one container, one Dockerfile, one config file), so an
  * empty token with a password set elsewhere in the same group is not reported as no-auth.
  */
+import { composeAssetTag, k8sAssetTag, withAssetTag } from './asset-links.js';
 import type { CheckContext } from './check-context.js';
 import type { IacFormat, JupyterSetting } from './iac-inventory.js';
 import { field, str } from './iac-model.js';
@@ -23,6 +24,8 @@ interface SettingGroup {
   readonly owner: string;
   readonly settings: readonly JupyterSetting[];
   readonly fallbackLine: number;
+  /** The `warden-asset` label of the compose service or Kubernetes object. */
+  readonly assetTag?: string | undefined;
 }
 
 /**
@@ -96,14 +99,14 @@ function collectGroups(context: CheckContext): SettingGroup[] {
         const name = str(field(container, 'name')) ?? '(unnamed)';
         const words = containerWords(container);
         const settings = [...fromWords(words, field(container, 'args')?.line ?? field(container, 'command')?.line ?? container.line), ...fromEnv(k8sEnv(container))];
-        groups.push({ file: object.file, format: 'kubernetes', owner: `${object.kind} ${object.name}/${name}`, settings, fallbackLine: container.line });
+        groups.push({ file: object.file, format: 'kubernetes', owner: `${object.kind} ${object.name}/${name}`, settings, fallbackLine: container.line, assetTag: k8sAssetTag(object) });
       }
     }
   }
   for (const service of inventory.compose) {
     const line = field(service.body, 'command')?.line ?? field(service.body, 'entrypoint')?.line ?? service.line;
     const settings = [...fromWords(composeWords(service), line), ...fromEnv(composeEnv(service))];
-    groups.push({ file: service.file, format: 'compose', owner: `service ${service.name}`, settings, fallbackLine: service.line });
+    groups.push({ file: service.file, format: 'compose', owner: `service ${service.name}`, settings, fallbackLine: service.line, assetTag: composeAssetTag(service) });
   }
   for (const script of inventory.scripts) {
     const settings = script.lines.flatMap((l) => fromWords(shellSplit(l.text), l.line));
@@ -119,7 +122,7 @@ export function checkJupyter(context: CheckContext): void {
   for (const group of collectGroups(context)) {
     if (group.settings.length === 0) continue;
     const verdict = judgeSettings(group.settings);
-    const base = { file: group.file, format: group.format, resource: group.owner };
+    const base = { file: group.file, format: group.format, resource: group.owner, ...withAssetTag(group.assetTag) };
     const where = group.format === 'jupyter-config' ? '' : ` (${group.owner})`;
     if (verdict.emptyToken !== undefined && !verdict.otherAuth) {
       context.report({

@@ -2,6 +2,7 @@
  * Container hardening in Kubernetes manifests, compose files and Dockerfiles: privileged mode,
  * running as root, host namespaces, and credentials written as literal environment values.
  */
+import { composeAssetTag, k8sAssetTag, withAssetTag } from './asset-links.js';
 import type { CheckContext } from './check-context.js';
 import type { IacFormat } from './iac-inventory.js';
 import { bool, field, num, str } from './iac-model.js';
@@ -13,7 +14,7 @@ export function checkKubernetesContainers(context: CheckContext): void {
   for (const object of context.inventory.k8s) {
     for (const template of podTemplatesOf(object)) {
       const where = `${object.kind} ${object.name}`;
-      const base = { file: object.file, format: 'kubernetes' as const, resource: `${object.kind}/${object.name}` };
+      const base = { file: object.file, format: 'kubernetes' as const, resource: `${object.kind}/${object.name}`, ...withAssetTag(k8sAssetTag(object)) };
       for (const ns of ['hostNetwork', 'hostPID', 'hostIPC']) {
         const flag = field(template.spec, ns);
         if (bool(flag) === true) {
@@ -54,7 +55,7 @@ function rootReason(container: IacNode | undefined, pod: IacNode | undefined): {
 export function checkComposeContainers(context: CheckContext): void {
   for (const service of context.inventory.compose) {
     const where = `service ${service.name}`;
-    const base = { file: service.file, format: 'compose' as const, resource: service.name };
+    const base = { file: service.file, format: 'compose' as const, resource: service.name, ...withAssetTag(composeAssetTag(service)) };
     const privileged = field(service.body, 'privileged');
     if (bool(privileged) === true) {
       context.report({ ...base, rule: 'iac/container-privileged', line: privileged?.line ?? service.line, message: `Compose ${where} runs privileged.`, key: `${service.file}|${service.name}|privileged`, evidence: 'privileged: true' });

@@ -27,7 +27,7 @@ const DATA_ACCESS = 'WD-DATA-02';
 const AUDIT = 'WD-COMP-02';
 const SECRETS = 'WD-INFRA-05';
 
-const RULE_LIST: readonly IacRule[] = [
+const DECLARED_RULES: readonly IacRule[] = [
   {
     id: 'iac/storage-public-acl',
     title: 'Storage bucket or container is public through an ACL',
@@ -355,6 +355,15 @@ const RULE_LIST: readonly IacRule[] = [
     },
   },
 ];
+
+/**
+ * Every IaC finding is also evidence for Cloud configuration (WD-INFRA-02), the control that
+ * judges a repository's infrastructure code as a whole ("fix every warden scan iac finding"); the
+ * rule's own controls judge the assets the code defines (linked by bucket name or warden-asset tag).
+ */
+const RULE_LIST: readonly IacRule[] = DECLARED_RULES.map((rule) =>
+  rule.controls.includes(INFRA_CLOUD) ? rule : { ...rule, controls: [INFRA_CLOUD, ...rule.controls] },
+);
 
 export const IAC_RULES: ReadonlyMap<string, IacRule> = new Map(RULE_LIST.map((rule) => [rule.id, rule]));
 

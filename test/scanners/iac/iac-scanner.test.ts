@@ -104,8 +104,20 @@ describe('iac scanner: formats are detected by content', () => {
       'links/stack.yaml',
       'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: cf-data\n      Tags:\n        - { Key: warden-asset, Value: cf-asset }\n',
     );
+    write(
+      'links/compose.yaml',
+      'services:\n  nb:\n    image: jupyter/base-notebook\n    command: start-notebook.py --NotebookApp.token=\'\'\n    ports: ["8888:8888"]\n    labels: { warden-asset: compose-nb }\n  ray:\n    image: rayproject/ray\n    ports: ["8265:8265"]\n    labels: ["warden-asset=compose-ray"]\n',
+    );
+    write(
+      'links/pod.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: trainer\n  annotations: { warden-asset: k8s-trainer }\nspec:\n  hostNetwork: true\n  containers: [{ name: c, image: x }]\n',
+    );
     const result = await iacScanner.scan({ root, inputs: [root] }, { options: {} });
     const props = (resource: string) => result.findings.find((f) => f.properties?.['resource'] === resource)?.properties;
+    const tagOf = (rule: string) => result.findings.filter((f) => f.ruleId === rule).map((f) => f.properties?.['assetTag']).sort();
+    assert.deepEqual(tagOf('iac/jupyter-no-auth'), ['compose-nb']);
+    assert.deepEqual(tagOf('iac/compose-ai-port-all-interfaces'), ['compose-nb', 'compose-ray']);
+    assert.deepEqual(tagOf('iac/container-host-namespace'), ['k8s-trainer']);
     assert.equal(props('aws_s3_bucket.raw')?.['storageName'], 'nw-raw');
     assert.equal(props('aws_s3_bucket.raw')?.['assetTag'], 'raw-records');
     assert.equal(props('Data')?.['storageName'], 'cf-data');
