@@ -11,7 +11,7 @@ import { renderAssessmentTable, renderScanTable } from './table-renderer.js';
 export { REPORT_FORMATS, isReportFormat } from './report-types.js';
 export type { ReportFormat, ReportDocument, AssessmentDocument, ScanDocument, RenderOptions } from './report-types.js';
 export { shouldUseColor } from './terminal-style.js';
-export { jsonChunks } from './json-chunks.js';
+export { jsonChunks, LazyList } from './json-chunks.js';
 export { JSON_REPORT_SCHEMA_VERSION } from './json-renderer.js';
 export { SARIF_SCHEMA_URI, SARIF_FINGERPRINT_KEY, WARDEN_INFORMATION_URI } from './sarif-renderer.js';
 export { escapeHtml, escapeMarkdown, sanitizeTerminal } from './text-escape.js';

@@ -3,7 +3,7 @@
  * Both document kinds put their findings in a top-level `findings` array of the same shape, so
  * one `jq '.findings[]'` pipeline works on a scan and on an assessment alike.
  */
-import { jsonChunks } from './json-chunks.js';
+import { LazyList, jsonChunks } from './json-chunks.js';
 import { countBySeverity } from '../domain/index.js';
 import type { Finding, FindingLocation } from '../domain/index.js';
 import { assessmentFindings, scanView } from './report-model.js';
@@ -62,7 +62,7 @@ export function renderAssessmentJson(doc: AssessmentDocument, options: RenderOpt
     gaps: r.gaps,
     roadmap: r.roadmap,
     scanners: r.scanners,
-    findings: findings.map(jsonFinding),
+    findings: new LazyList(findings.length, (i) => jsonFinding(findings[i] as Finding)),
   };
   return jsonChunks(report);
 }

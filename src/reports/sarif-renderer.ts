@@ -10,7 +10,7 @@
  * - our line-independent fingerprint goes into `partialFingerprints` so alerts survive edits;
  * - inputs that could not be scanned become tool execution notifications, never silence.
  */
-import { jsonChunks } from './json-chunks.js';
+import { LazyList, jsonChunks } from './json-chunks.js';
 import type { Finding, FindingLocation, RuleDescriptor, Severity, Unscannable } from '../domain/index.js';
 import { assessmentFindings, completeRules, controlIdOf, controlTitles, scanView } from './report-model.js';
 import type { AssessmentDocument, RenderOptions, ScanDocument } from './report-types.js';
@@ -165,7 +165,10 @@ interface RunInput {
 
 function sarifLog(run: RunInput, options: RenderOptions): Iterable<string> {
   const indexById = new Map(run.rules.map((rule, index) => [rule.id, index]));
-  const results = run.findings.map((finding) => sarifResult(finding, indexById.get(finding.ruleId) ?? 0));
+  const results = new LazyList(run.findings.length, (i) => {
+    const finding = run.findings[i] as Finding;
+    return sarifResult(finding, indexById.get(finding.ruleId) ?? 0);
+  });
   const semver = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(options.toolVersion);
   const log = {
     $schema: SARIF_SCHEMA_URI,

@@ -2,7 +2,7 @@
 // pieces of a large report must each stay small (the point of writing them in pieces).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jsonChunks, renderReportChunks } from '../../src/reports/index.js';
+import { LazyList, jsonChunks, renderReportChunks } from '../../src/reports/index.js';
 import { assessmentDocument, hostileAssessment, hostileScan, scanDocument } from './fixtures.js';
 
 function prng(seed: number): () => number {
@@ -42,6 +42,22 @@ describe('JSON written in pieces', () => {
     for (const edge of [[], {}, [[]], [{}], 'x', 1, null, [undefined], { a: undefined }]) {
       assert.equal([...jsonChunks(edge)].join(''), `${JSON.stringify(edge, null, 2)}\n`, JSON.stringify(edge) ?? 'undefined');
     }
+  });
+
+  it('writes lazy lists exactly like the arrays they stand for, making elements only as it writes them', () => {
+    let made = 0;
+    const lazy = new LazyList(500, (i) => {
+      made += 1;
+      return { i, nested: { list: [i, `x${i}`] } };
+    });
+    const doc = { findings: lazy, few: new LazyList(2, (i) => i * 2), none: new LazyList(0, () => 1) };
+    const pieces = jsonChunks(doc);
+    let written = '';
+    while (!written.includes('"i": 0')) written += pieces.next().value as string;
+    assert.ok(made > 0 && made <= 64, `only the first batch exists when it is written (${made} made)`);
+    written += [...pieces].join('');
+    assert.equal(made, 500);
+    assert.equal(written, `${JSON.stringify(doc, null, 2)}\n`);
   });
 
   it('writes a large report in small pieces, lazily', () => {
