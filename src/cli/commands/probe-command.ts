@@ -5,13 +5,12 @@
  * need an --allow-target that names them. A refusal exits 1 (SCOPE_REFUSED) with nothing sent.
  */
 import { Command } from 'commander';
-import { resolve } from 'node:path';
 import { WardenError } from '../../domain/index.js';
-import type { ScanResult, Workspace } from '../../domain/index.js';
+import type { ScanResult } from '../../domain/index.js';
 import { createProbeScanner, declaredTargets, parseTarget } from '../../scanners/probe/index.js';
 import type { HostResolver } from '../../scanners/probe/index.js';
-import { findWorkspaceFile, loadWorkspace } from '../../workspace/index.js';
 import { Progress } from '../cli-io.js';
+import { optionalWorkspace } from '../workspace-option.js';
 import type { CliIO } from '../cli-io.js';
 import { addReportOptions, breaches, readReportFlags } from '../cli-options.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
@@ -19,21 +18,6 @@ import { emitReport } from '../report-output.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-async function workspaceFor(io: CliIO, given: string | undefined): Promise<{ workspace: Workspace; dir: string } | undefined> {
-  if (given !== undefined) {
-    const loaded = await loadWorkspace(resolve(io.cwd, given));
-    return { workspace: loaded.workspace, dir: loaded.dir };
-  }
-  try {
-    await findWorkspaceFile(io.cwd);
-  } catch (error) {
-    if (error instanceof WardenError && error.code === 'WORKSPACE_NOT_FOUND') return undefined;
-    throw error;
-  }
-  const loaded = await loadWorkspace(io.cwd);
-  return { workspace: loaded.workspace, dir: loaded.dir };
 }
 
 export interface ProbeCommandOptions {
@@ -52,7 +36,7 @@ export function registerProbeCommand(program: Command, io: CliIO, setExit: (code
     .option('--ca-file <file>', 'extra trusted CA certificate (PEM) for the chain check; repeatable', collect, []);
   addReportOptions(command, 'high').action(async (targets: string[], opts: Record<string, unknown>) => {
     const flags = readReportFlags(opts);
-    const ws = await workspaceFor(io, typeof opts['workspace'] === 'string' ? opts['workspace'] : undefined);
+    const ws = await optionalWorkspace(io, typeof opts['workspace'] === 'string' ? opts['workspace'] : undefined);
     const allowTargets = Array.isArray(opts['allowTarget']) ? opts['allowTarget'].map(String) : [];
 
     let inputs: string[];

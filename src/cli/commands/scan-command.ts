@@ -7,10 +7,10 @@ import { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { WardenError } from '../../domain/index.js';
-import type { ScanResult, Scanner, Workspace } from '../../domain/index.js';
+import type { ScanResult, Scanner } from '../../domain/index.js';
 import type { ScannerRegistry } from '../../scanners/index.js';
-import { findWorkspaceFile, loadWorkspace } from '../../workspace/index.js';
 import { Progress } from '../cli-io.js';
+import { optionalWorkspace } from '../workspace-option.js';
 import type { CliIO } from '../cli-io.js';
 import { addReportOptions, breaches, readReportFlags } from '../cli-options.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
@@ -31,22 +31,6 @@ async function targetFor(io: CliIO, input: string): Promise<{ root: string; inpu
     throw new WardenError('INPUT_NOT_FOUND', `${input}: no such file or folder.`, { cause: error });
   }
   return { root: info.isDirectory() ? path : dirname(path), inputs: [path] };
-}
-
-/** The workspace, when there is one: given with --workspace, or a warden.yaml in the current folder. */
-async function optionalWorkspace(io: CliIO, given: string | undefined): Promise<{ workspace: Workspace; dir: string } | undefined> {
-  if (given !== undefined) {
-    const loaded = await loadWorkspace(resolve(io.cwd, given));
-    return { workspace: loaded.workspace, dir: loaded.dir };
-  }
-  try {
-    await findWorkspaceFile(io.cwd);
-  } catch (error) {
-    if (error instanceof WardenError && error.code === 'WORKSPACE_NOT_FOUND') return undefined;
-    throw error;
-  }
-  const loaded = await loadWorkspace(io.cwd);
-  return { workspace: loaded.workspace, dir: loaded.dir };
 }
 
 function scannerCommand(scanner: Scanner, io: CliIO, setExit: (code: number) => void): Command {

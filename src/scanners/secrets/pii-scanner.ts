@@ -33,6 +33,10 @@ const NAME_COLUMN = /^(?:(?:first|last|full|given|family|middle|patient)[ _-]?)?
 const DOB_COLUMN = /^(?:dob|date[ _-]?of[ _-]?birth|birth[ _-]?date|birthdate|birthday)$/i;
 const MRN_COLUMN = /^(?:mrn|medical[ _-]?record(?:[ _-]?(?:number|no|num|id))?|patient[ _-]?id)$/i;
 const ICD_COLUMN = /^(?:icd[ _-]?10(?:[ _-]?cm)?(?:[ _-]?code)?|icd(?:[ _-]?code)?|diagnosis(?:[ _-]?code)?|dx(?:[ _-]?code)?)$/i;
+/** The column-driven detections report under these rules. */
+const RULE_BY_ID: ReadonlyMap<string, PiiRule> = new Map(PII_RULES.map((r) => [r.id, r]));
+const rule = (id: string): PiiRule => RULE_BY_ID.get(id) as PiiRule;
+
 const ICD_VALUE = /^[A-TV-Z][0-9][0-9AB](?:\.[0-9A-TV-Z]{1,4})?$/;
 
 /** Splits one CSV/TSV line into fields (quotes honoured within the line). */
@@ -67,8 +71,8 @@ interface ColumnPlan {
   readonly hasPatient: boolean;
 }
 
-function planColumns(header: string, delimiter: string): ColumnPlan | undefined {
-  const names = splitDelimited(header.replace(/\r$/, ''), delimiter);
+/** Which columns of a header hold sensitive values, or undefined when none does. */
+function planFromNames(names: readonly string[], delimiter: string): ColumnPlan | undefined {
   const idx = (re: RegExp): number[] => names.flatMap((n, i) => (re.test(n) ? [i] : []));
   const dob = idx(DOB_COLUMN);
   const mrn = idx(MRN_COLUMN);
@@ -77,6 +81,10 @@ function planColumns(header: string, delimiter: string): ColumnPlan | undefined 
   const hasPatient = mrn.length > 0 || names.some((n) => /patient/i.test(n));
   if (dob.length + mrn.length + icd.length === 0) return undefined;
   return { delimiter, dob, mrn, icd, hasName, hasPatient };
+}
+
+function planColumns(header: string, delimiter: string): ColumnPlan | undefined {
+  return planFromNames(splitDelimited(header.replace(/\r$/, ''), delimiter), delimiter);
 }
 
 /**
@@ -96,13 +104,7 @@ const DATE_SHAPE = /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}[/.-][0-9]{1,2}[/.-
 function planPrintedTable(line: string): ColumnPlan | undefined {
   if (line.length > MAX_TABLE_LINE) return undefined;
   const names = line.trim().split(/\s+/);
-  if (names.length < 2) return undefined;
-  const any = (re: RegExp): number[] => (names.some((n) => re.test(n)) ? [0] : []);
-  const dob = any(DOB_COLUMN);
-  const mrn = any(MRN_COLUMN);
-  const icd = any(ICD_COLUMN);
-  if (dob.length + mrn.length + icd.length === 0) return undefined;
-  return { delimiter: ' ', dob, mrn, icd, hasName: names.some((n) => NAME_COLUMN.test(n)), hasPatient: mrn.length > 0 || names.some((n) => /patient/i.test(n)) };
+  return names.length < 2 ? undefined : planFromNames(names, ' ');
 }
 
 export class PiiStream {
@@ -227,7 +229,6 @@ export class PiiStream {
   /** Cells of a printed row, matched by shape against the columns its header announced. */
   #printedRow(cells: readonly string[], line: () => number): void {
     const plan = this.#plan as ColumnPlan;
-    const rule = (id: string): PiiRule => PII_RULES.find((r) => r.id === id) as PiiRule;
     for (const raw of cells) {
       const v = raw.replace(/^["'(\[]+|["',)\]]+$/g, '');
       if (DATE_SHAPE.test(v)) {
@@ -248,7 +249,6 @@ export class PiiStream {
 
   #row(fields: readonly string[], line: () => number): void {
     const plan = this.#plan as ColumnPlan;
-    const rule = (id: string): PiiRule => PII_RULES.find((r) => r.id === id) as PiiRule;
     if (plan.hasName) {
       for (const i of plan.dob) {
         const v = fields[i];
